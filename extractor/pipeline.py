@@ -1,0 +1,69 @@
+"""The pipeline for one report: read → quantities → facts (prose + tables) → checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import CheckOutcome, Document, Fact, Finding, Limits
+
+
+@dataclass(slots=True)
+class Result:
+    """Everything jixiao learns from one report."""
+
+    document: Document
+    facts: list[Fact]
+    findings: list[Finding]
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+
+    def coverage(self) -> dict[str, int]:
+        counts = {"checks_run": 0, "checks_passed": 0, "checks_failed": 0, "checks_skipped": 0}
+        for o in self.outcomes:
+            counts[f"checks_{o.status}"] += 1
+            if o.status != "skipped":
+                counts["checks_run"] += 1
+        return counts
+
+
+def read(path: str | Path, limits: Limits | None = None) -> Document:
+    """Read any report (PDF, DOCX, HTML, text, image) into a normalized Document."""
+    from . import ingest
+
+    return ingest.read(path, limits=limits)
+
+
+def _as_document(source: str | Path | Document, limits: Limits | None = None) -> Document:
+    return source if isinstance(source, Document) else read(source, limits)
+
+
+def extract(source: str | Path | Document, limits: Limits | None = None) -> list[Fact]:
+    """All facts of a report: prose statements and 自评表 rows, with fact ids assigned."""
+    doc = _as_document(source, limits)
+    facts, _ = _extract(doc)
+    return facts
+
+
+def _extract(doc: Document) -> tuple[list[Fact], list[Finding]]:
+    from . import facts as _facts
+    from . import tables as _tables
+
+    prose = _facts.extract(doc)
+    table_facts, table_findings = _tables.extract(doc)
+    facts = _facts.merge(prose, table_facts)
+    return facts, table_findings
+
+
+def check(source: str | Path | Document, facts: list[Fact] | None = None, limits: Limits | None = None) -> Result:
+    """Read (if needed), extract (if needed) and check one report."""
+    doc = _as_document(source, limits)
+    extra: list[Finding] = []
+    if facts is None:
+        facts, extra = _extract(doc)
+    from . import checks as _checks
+
+    report = _checks.run(doc, facts)
+    return Result(doc, facts, extra + report.findings, report.outcomes)
+
+
+process = check
