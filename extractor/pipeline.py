@@ -48,10 +48,24 @@ def _extract(doc: Document) -> tuple[list[Fact], list[Finding]]:
     from . import facts as _facts
     from . import tables as _tables
 
-    prose = _facts.extract(doc)
-    table_facts, table_findings = _tables.extract(doc)
-    facts = _facts.merge(prose, table_facts)
-    return facts, table_findings
+    tabular = _tables.extract(doc)  # 自评表 and other tables; claims the text regions it read
+    prose = _facts.extract(doc, skip=tabular.regions)
+    return assign_ids(prose + tabular.facts), tabular.findings
+
+
+def assign_ids(facts: list[Fact]) -> list[Fact]:
+    """Order facts by position and give each a stable id (``f0001``…); parents keep pointing at the same fact."""
+    facts = sorted(facts, key=lambda f: (f.start, f.end, f.table_id or "", f.row or 0, f.col or 0))
+    renamed: dict[str, str] = {}
+    for i, f in enumerate(facts, 1):
+        new_id = f"f{i:04d}"
+        if f.fact_id:
+            renamed[f.fact_id] = new_id
+        f.fact_id = new_id
+    for f in facts:
+        if f.parent is not None:
+            f.parent = renamed.get(f.parent, f.parent)
+    return facts
 
 
 def check(source: str | Path | Document, facts: list[Fact] | None = None, limits: Limits | None = None) -> Result:
