@@ -11,6 +11,7 @@ temporary files.
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import json
 import multiprocessing as mp
@@ -333,11 +334,23 @@ def _rss_mb() -> float:
 def _child(item: Item, parts: Parts, limits: Limits | None, html: bool) -> None:
     """Body of a forked worker: one file, results to disk, then exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what happens on Ctrl-C
+    _die_with_parent()
+    faulthandler.disable()  # a crash becomes a `crashed` row, not a traceback dump
     t0 = time.perf_counter()
     payload = process(item.path, limits, html)
     parts.write(item, payload, time.perf_counter() - t0)
     sys.stdout.flush()
     os._exit(0)
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker is killed when the parent dies (SIGKILL on the run leaves no orphans writing later)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _warm_up() -> None:
@@ -506,7 +519,7 @@ def run(inputs: Iterable[str | Path] | str | Path, out: str | Path, workers: int
     state = {"version": version, "shas": [m["sha256"] for m in ordered if "sha256" in m], "errors": errors,
              "db": db, "html": html, "xlsx": xlsx}
     fingerprint = hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
-    stamp = parts.dir / "assembled.json"
+    stamp = parts.dir / "assembled.state"
     unchanged = processed == 0 and _read_json(stamp).get("fingerprint") == fingerprint and dataset.outputs_present(out, html, xlsx)
     oks = [m for m in ordered if m.get("status") == "ok"]
     if not unchanged:
