@@ -1,0 +1,403 @@
+"""Normalization with offsets kept: pages of raw text → one clean text plus a map back to the source.
+
+Steps, all keeping ``char_page``/``char_src`` (page, offset in that page's raw
+text) for every output character:
+
+* drop blank lines, page numbers and running headers/footers (``patterns/layout.yaml``);
+* reflow hard-wrapped text: join lines a PDF wrapped mid-sentence, keep real
+  paragraph breaks (heading, numbered item, line ending in 。；：, short line);
+* rejoin numbers split by a wrap (``1,540.`` / ``23``, ``22,719.86 万`` / ``元``);
+* fold full-width digits/letters to ASCII and ``．，％`` inside numbers;
+  Traditional → Simplified one character at a time; drop pinyin noise
+  (``項(xiàng)``) and zero-width characters.
+
+Separators that normalization inserts (the ``\\n`` or space of a join) map to
+the raw line break they replace.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+import regex
+from pydantic import Field
+
+from . import patterns
+from .model import Page
+
+# --------------------------------------------------------------------------- layout patterns
+
+
+class _Pat(patterns.Strict):
+    id: str
+    pattern: str
+    edge_only: bool = False
+
+
+class _Heading(patterns.Strict):
+    id: str
+    level: int = Field(ge=1, le=5)
+    pattern: str
+
+
+class _Kind(patterns.Strict):
+    id: str
+    kind: str
+    pattern: str
+
+
+class _Running(patterns.Strict):
+    edge_lines: int = 2
+    min_share: float = 0.5
+    min_pages: int = 2
+    max_chars: int = 60
+
+
+class _Sentence(patterns.Strict):
+    ends: str
+    closers: str
+    line_final: str
+
+
+class _Reflow(patterns.Strict):
+    full_line_share: float = 0.8
+    wrapped_share: float = 0.35
+    max_wrap_width: int = 200
+    unit_continuation: str
+
+
+class _Meta(patterns.Strict):
+    scan_chars: int = 3000
+    department_labels: list[_Pat]
+    department_titles: list[_Pat]
+    department_valid: str
+    department_reject: str
+    department_strip: str
+    years: list[_Pat]
+    year_reject: str
+    kinds: list[_Kind]
+    kind_requires: str
+    kind_scan_chars: int = 400
+    region: str
+
+
+class _LayoutFile(patterns.Strict):
+    pieces: dict[str, str] = {}
+    page_numbers: list[_Pat]
+    running: _Running
+    headings: list[_Heading]
+    title_stop: str
+    title_max: int = 60
+    sentence: _Sentence
+    reflow: _Reflow
+    pinyin_noise: str
+    metadata: _Meta
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    rx: regex.Pattern
+    level: int = 0
+    kind: str = ""
+    edge_only: bool = False
+
+
+class Layout:
+    """``patterns/layout.yaml`` compiled once."""
+
+    def __init__(self, f: _LayoutFile) -> None:
+        name = "layout.yaml"
+        pieces = f.pieces
+
+        def c(p: str, entry: str | None = None) -> regex.Pattern:
+            return patterns.compile_pattern(p, pieces, name, entry)
+
+        for group in (f.page_numbers, f.headings, f.metadata.department_labels, f.metadata.department_titles, f.metadata.years, f.metadata.kinds):
+            patterns.check_unique(name, [x.id for x in group])
+        self.page_numbers = [Rule(p.id, c(p.pattern, p.id), edge_only=p.edge_only) for p in f.page_numbers]
+        self.running = f.running
+        self.headings = [Rule(h.id, c(h.pattern, h.id), level=h.level) for h in f.headings]
+        self.title_stop = c(f.title_stop, "title_stop")
+        self.title_max = f.title_max
+        self.sentence_ends = c(f.sentence.ends, "sentence.ends")
+        self.closers = c(f.sentence.closers, "sentence.closers")
+        self.line_final = c(f.sentence.line_final, "sentence.line_final")
+        self.reflow = f.reflow
+        self.unit_continuation = c(f.reflow.unit_continuation, "reflow.unit_continuation")
+        self.pinyin = c(f.pinyin_noise, "pinyin_noise")
+        m = f.metadata
+        self.meta = m
+        self.dept_labels = [Rule(p.id, c(p.pattern, p.id)) for p in m.department_labels]
+        self.dept_titles = [Rule(p.id, c(p.pattern, p.id)) for p in m.department_titles]
+        self.dept_valid = c(m.department_valid, "department_valid")
+        self.dept_reject = c(m.department_reject, "department_reject")
+        self.dept_strip = c(m.department_strip, "department_strip")
+        self.years = [Rule(p.id, c(p.pattern, p.id)) for p in m.years]
+        self.year_reject = c(m.year_reject, "year_reject")
+        self.kinds = [Rule(k.id, c(k.pattern, k.id), kind=k.kind) for k in m.kinds]
+        self.kind_requires = c(m.kind_requires, "kind_requires")
+        self.region = c(m.region, "region")
+
+
+@functools.lru_cache(maxsize=1)
+def layout() -> Layout:
+    return Layout(patterns.load("layout", _LayoutFile))
+
+
+# --------------------------------------------------------------------------- characters
+
+_ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_SPACES = set(" \t\u3000\u00a0\u2002\u2003\u2009\u202f")
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
+
+
+def visual_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+@functools.lru_cache(maxsize=8192)
+def simplify_char(ch: str) -> str:
+    """Traditional → Simplified for one character (zhconv when installed; else unchanged)."""
+    if ord(ch) < 0x3400:
+        return ch
+    try:
+        import zhconv
+    except ImportError:  # pragma: no cover - optional
+        return ch
+    out = zhconv.convert(ch, "zh-cn")
+    return out if len(out) == 1 else ch
+
+
+def _fold_width(ch: str) -> str:
+    o = ord(ch)
+    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
+        return chr(o - 0xFEE0)
+    return ch
+
+
+_NUM_PUNCT = regex.compile(r"(?<=\d)[．](?=\d)|(?<=(?<![\d,，])\d{1,3}(?:[,，]\d{3})*)，(?=\d{3}(?!\d))|(?<=\d)％")
+_MAP_PUNCT = {"．": ".", "，": ",", "％": "%"}
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(slots=True)
+class Line:
+    page: int
+    start: int  # offset of text[0] in the page's raw text
+    text: str
+    end_src: int  # offset of the raw line break after the line (or last char)
+    drop: str = ""  # why the line is dropped ("" = kept)
+
+
+def split_lines(page: Page) -> list[Line]:
+    out: list[Line] = []
+    raw = page.text
+    for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", raw):
+        seg = m.group(0)
+        if not seg and m.start() >= len(raw):
+            break
+        body = seg.rstrip("\r\n")
+        lead = len(body) - len(body.lstrip("".join(_SPACES) + "".join(_ZERO_WIDTH)))
+        text = body.strip("".join(_SPACES) + "".join(_ZERO_WIDTH))
+        end_src = m.start() + len(body)
+        if end_src >= len(raw):
+            end_src = max(len(raw) - 1, 0)
+        out.append(Line(page.number, m.start() + lead, text, end_src, "" if text else "blank"))
+    return out
+
+
+def _furniture(lines_by_page: list[list[Line]], lay: Layout) -> None:
+    """Mark page numbers and running headers/footers as dropped."""
+    multi = len(lines_by_page) > 1
+    edge = lay.running.edge_lines
+    for lines in lines_by_page:
+        kept = [ln for ln in lines if not ln.drop]
+        edges = set(id(x) for x in kept[:edge] + kept[-(edge + 1):])
+        for ln in kept:
+            t = ln.text.replace(" ", "")
+            for r in lay.page_numbers:
+                if r.edge_only and not (multi and id(ln) in edges):
+                    continue
+                if r.rx.match(t) or r.rx.match(ln.text):
+                    ln.drop = r.id
+                    break
+    if not multi:
+        return
+    counts: dict[str, int] = {}
+    for lines in lines_by_page:
+        kept = [ln for ln in lines if not ln.drop]
+        seen = set()
+        for ln in kept[:edge] + kept[-edge:]:
+            if len(ln.text) <= lay.running.max_chars:
+                seen.add(re.sub(r"\d+", "#", ln.text.replace(" ", "")))
+        for k in seen:
+            counts[k] = counts.get(k, 0) + 1
+    n = len(lines_by_page)
+    need = max(lay.running.min_pages, lay.running.min_share * n)
+    running = {k for k, v in counts.items() if v >= need}
+    if not running:
+        return
+    for lines in lines_by_page:
+        kept = [ln for ln in lines if not ln.drop]
+        for ln in kept[:edge] + kept[-edge:]:
+            if re.sub(r"\d+", "#", ln.text.replace(" ", "")) in running:
+                ln.drop = "page.running"
+
+
+def _is_heading_start(text: str, lay: Layout) -> bool:
+    return any(h.rx.match(text) for h in lay.headings)
+
+
+def _ends_sentence(text: str, lay: Layout) -> bool:
+    t = text
+    while t and lay.closers.fullmatch(t[-1]):
+        t = t[:-1]
+    return bool(t) and (bool(lay.sentence_ends.fullmatch(t[-1])) or bool(lay.line_final.fullmatch(t[-1])))
+
+
+def _wrap_width(lines: list[Line], lay: Layout) -> int | None:
+    """The hard-wrap width of the text (visual units), or None when lines are paragraphs."""
+    widths = sorted(visual_width(ln.text) for ln in lines)
+    if len(widths) < 4:
+        return None
+    w = widths[int(len(widths) * 0.8)]
+    if w > lay.reflow.max_wrap_width or w < 10:
+        return None
+    near = sum(1 for x in widths if w * lay.reflow.full_line_share <= x <= w * 1.15)
+    return w if near >= lay.reflow.wrapped_share * len(widths) else None
+
+
+_NUM_TAIL = regex.compile(r"\d[.,，．]$")
+
+
+def _join(a: str, b: str, width: int | None, lay: Layout) -> str:
+    """The separator between line ``a`` and the next line ``b``: '' (join), ' ' or '\\n' (paragraph)."""
+    if _NUM_TAIL.search(a) and b[:1].isdigit():
+        return ""  # 1,540. / 23
+    if (a[-1:].isdigit() or a[-1:] in "万亿") and lay.unit_continuation.match(b):
+        return ""  # 22,719.86 万 / 元
+    if width is None:
+        return "\n"
+    if _is_heading_start(b, lay) or _ends_sentence(a, lay):
+        return "\n"
+    if visual_width(a) < width * lay.reflow.full_line_share:
+        return "\n"
+    x, y = a[-1], b[0]
+    if (x.isascii() and x.isalnum()) and (y.isascii() and y.isalnum()):
+        return " "
+    return ""
+
+
+# --------------------------------------------------------------------------- the normalizer
+
+
+@dataclass(slots=True)
+class Normalized:
+    text: str
+    char_page: array
+    char_src: array
+    dropped: dict[str, int]
+
+
+def normalize(pages: list[Page], reflow: bool = True) -> Normalized:
+    """Normalize ``pages`` into one text with a per-character map back to (page, raw offset)."""
+    lay = layout()
+    by_page = [split_lines(p) for p in pages]
+    _furniture(by_page, lay)
+    lines = [ln for lines in by_page for ln in lines if not ln.drop]
+    dropped: dict[str, int] = {}
+    for lines_ in by_page:
+        for ln in lines_:
+            if ln.drop and ln.drop != "blank":
+                dropped[ln.drop] = dropped.get(ln.drop, 0) + 1
+    width = _wrap_width(lines, lay) if reflow else None
+    chars: list[str] = []
+    cpage = array("i")
+    csrc = array("i")
+    prev: Line | None = None
+    for ln in lines:
+        if prev is not None:
+            sep = _join(prev.text, ln.text, width, lay)
+            if sep:
+                chars.append(sep)
+                cpage.append(prev.page)
+                csrc.append(prev.end_src)
+        for k, ch in enumerate(ln.text):
+            chars.append(ch)
+            cpage.append(ln.page)
+            csrc.append(ln.start + k)
+        prev = ln
+    text = "".join(chars)
+    text, cpage, csrc = _clean(text, cpage, csrc, lay)
+    return Normalized(text, cpage, csrc, dropped)
+
+
+def _clean(text: str, cpage: array, csrc: array, lay: Layout) -> tuple[str, array, array]:
+    """Character-level clean-up: deletions (noise, zero-width, doubled spaces) then 1:1 folding."""
+    delete = bytearray(len(text))
+    for m in lay.pinyin.finditer(text):
+        for i in range(m.start(), m.end()):
+            delete[i] = 1
+    for m in re.finditer(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]", text):
+        delete[m.start()] = 1
+    for m in re.finditer(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u202f]{2,}", text):
+        for i in range(m.start() + 1, m.end()):
+            delete[i] = 1
+    if any(delete):
+        keep = [i for i in range(len(text)) if not delete[i]]
+        text = "".join(text[i] for i in keep)
+        cpage = array("i", (cpage[i] for i in keep))
+        csrc = array("i", (csrc[i] for i in keep))
+    out = [_fold_width(ch) for ch in text]
+    text = "".join(out)
+    text = "".join(ch if ch.isascii() else simplify_char(ch) for ch in text)
+    text = _NUM_PUNCT.sub(lambda m: _MAP_PUNCT[m.group(0)], text)
+    text = re.sub(r"[\t\u3000\u00a0\u2002\u2003\u2009\u202f]", " ", text)
+    return text, cpage, csrc
+
+
+def fold_char(ch: str) -> str:
+    """The form a raw character takes after normalization, out of context (tests compare on it)."""
+    ch = _fold_width(ch)
+    ch = _MAP_PUNCT.get(ch, ch)
+    if ch in "\t\u3000\u00a0\u2002\u2003\u2009\u202f":
+        return " "
+    return ch if ch.isascii() else simplify_char(ch)
+
+
+def raw_range_to_text(char_page: array, char_src: array, page: int, raw_start: int, raw_end: int) -> tuple[int, int] | None:
+    """The normalized range covering raw offsets ``[raw_start, raw_end)`` of ``page`` (None if all dropped)."""
+    lo = bisect_left(char_page, page)
+    hi = bisect_right(char_page, page)
+    first = last = None
+    for i in range(lo, hi):
+        s = char_src[i]
+        if raw_start <= s < raw_end:
+            if first is None:
+                first = i
+            last = i
+    if first is None:
+        return None
+    return first, last + 1
+
+
+def raw_set_to_text(char_page: array, char_src: array, page: int, raw: set[int]) -> tuple[int, int] | None:
+    """The normalized range spanning every kept character whose raw offset is in ``raw``."""
+    lo = bisect_left(char_page, page)
+    hi = bisect_right(char_page, page)
+    idx = [i for i in range(lo, hi) if char_src[i] in raw]
+    if not idx:
+        return None
+    return idx[0], idx[-1] + 1

@@ -1,0 +1,180 @@
+"""PDF: text from pypdfium2 (fast), ruled tables from pdfplumber only on pages that draw lines.
+
+Each page's raw text is built from pdfium's characters so we know the box of
+every raw offset: fake-bold duplicates (the same glyph drawn twice at almost
+the same place) are dropped, and a table's text range is the set of raw
+characters inside its bounding box.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UnreadableReport
+from ..model import Cell, Limits, Page, Table
+
+_PATH_OBJECTS_FOR_TABLE = 4  # a page drawing fewer path objects than this has no ruled table
+
+
+@dataclass(slots=True)
+class PdfRead:
+    pages: list[Page]
+    tables: list[Table]
+    table_chars: list[tuple[int, set[int]]]  # per table: (page, raw offsets inside its bbox)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_pdf(path: Path, data: bytes, limits: Limits) -> PdfRead:
+    import pypdfium2 as pdfium
+
+    started = time.monotonic()
+    try:
+        pdf = pdfium.PdfDocument(data, password="")
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            raise UnreadableReport("encrypted", path, "a user password is set") from None
+        raise UnreadableReport("corrupt", path, str(exc)) from None
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise UnreadableReport("corrupt", path, "no pages")
+        if n > limits.max_pages:
+            raise UnreadableReport("too_many_pages", path, f"{n} pages > limit {limits.max_pages}")
+        out = PdfRead([], [], [])
+        ruled: list[int] = []
+        boxes_by_page: dict[int, list[tuple[float, float, float, float] | None]] = {}
+        total = 0
+        for i in range(n):
+            if time.monotonic() - started > limits.timeout:
+                raise UnreadableReport("timeout", path, f"reading page {i + 1}")
+            page = pdf[i]
+            w, h = page.get_size()
+            text, boxes = _page_text(page, h, limits.max_chars_per_page)
+            if len(boxes) >= limits.max_chars_per_page:
+                out.warnings.append(f"[E106] too_large: page {i + 1} text cut at {limits.max_chars_per_page} characters")
+            total += len(text)
+            if total > limits.max_total_chars:
+                raise UnreadableReport("too_large", path, f"more than {limits.max_total_chars} characters of text")
+            out.pages.append(Page(i + 1, text, "text", w, h))
+            boxes_by_page[i + 1] = boxes
+            if _has_rules(page, pdfium):
+                ruled.append(i + 1)
+            page.close()
+    finally:
+        pdf.close()
+    if ruled:
+        _tables(path, data, ruled, boxes_by_page, out, limits, started)
+    return out
+
+
+def _page_text(page, height: float, max_chars: int) -> tuple[str, list[tuple[float, float, float, float] | None]]:
+    """Page text in pdfium's reading order, one box per raw character (None for generated breaks)."""
+    tp = page.get_textpage()
+    try:
+        n = min(tp.count_chars(), max_chars)
+        if n <= 0:
+            return "", []
+        s = tp.get_text_range(0, n)
+        if len(s) != n:  # surrogate pairs or generated chars: fall back to one call per character
+            s = "".join(tp.get_text_range(k, 1) or " " for k in range(n))
+        chars: list[str] = []
+        boxes: list[tuple[float, float, float, float] | None] = []
+        seen: dict[tuple[str, int, int], tuple[float, float]] = {}
+        for k, ch in enumerate(s[:n]):
+            if ch in "\r\n":
+                if ch == "\n" or (k + 1 < n and s[k + 1] != "\n") or k + 1 == n:
+                    chars.append("\n")
+                    boxes.append(None)
+                continue
+            try:
+                x0, y0, x1, y1 = tp.get_charbox(k)
+            except Exception:  # noqa: BLE001 - a broken glyph box is not fatal
+                x0 = y0 = x1 = y1 = 0.0
+            if not ch.isspace():
+                key = (ch, round(x0), round(y0))
+                dup = False
+                for dx in (-1, 0, 1):
+                    for dy in (-1, 0, 1):
+                        prev = seen.get((ch, key[1] + dx, key[2] + dy))
+                        if prev is not None and abs(prev[0] - x0) < 1.5 and abs(prev[1] - y0) < 1.5:
+                            dup = True
+                if dup:
+                    continue  # fake bold: the same glyph drawn again on top of itself
+                seen[key] = (x0, y0)
+            chars.append(ch)
+            boxes.append((x0, height - y1, x1, height - y0))
+        return "".join(chars), boxes
+    finally:
+        tp.close()
+
+
+def _has_rules(page, pdfium) -> bool:
+    import pypdfium2.raw as raw
+
+    count = 0
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        count += 1
+        if count >= _PATH_OBJECTS_FOR_TABLE:
+            return True
+    return False
+
+
+def _tables(path: Path, data: bytes, ruled: list[int], boxes_by_page, out: PdfRead, limits: Limits, started: float) -> None:
+    import io
+
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data), password="")
+    except Exception as exc:  # noqa: BLE001 - tables are a bonus; the text is already read
+        out.warnings.append(f"[E103] corrupt: tables not read ({type(exc).__name__})")
+        return
+    with pdf:
+        for pno in ruled:
+            if time.monotonic() - started > limits.timeout:
+                out.warnings.append("[E108] timeout: table extraction stopped early")
+                return
+            try:
+                page = pdf.pages[pno - 1].dedupe_chars()
+                found = page.find_tables()
+            except Exception as exc:  # noqa: BLE001
+                out.warnings.append(f"[E103] corrupt: tables on page {pno} not read ({type(exc).__name__})")
+                continue
+            for ft in found:
+                rows = ft.extract()
+                if not rows or len(rows) < 2 and max((len(r) for r in rows), default=0) < 2:
+                    continue
+                tid = f"t{len(out.tables) + 1}"
+                cells: list[Cell] = []
+                grid: list[list[str | None]] = []
+                for r, row in enumerate(ft.rows):
+                    vals: list[str | None] = []
+                    for k, box in enumerate(row.cells):
+                        txt = rows[r][k] if r < len(rows) and k < len(rows[r]) else None
+                        vals.append(txt)
+                        cells.append(Cell(r, k, txt, page=pno, bbox=tuple(float(x) for x in box) if box else None))
+                    grid.append(vals)
+                bbox = tuple(float(x) for x in ft.bbox)
+                out.tables.append(Table(tid, pno, grid, cells, bbox, "pdf"))
+                inside = {
+                    k for k, b in enumerate(boxes_by_page.get(pno, ()))
+                    if b is not None and bbox[0] - 1 <= (b[0] + b[2]) / 2 <= bbox[2] + 1 and bbox[1] - 1 <= (b[1] + b[3]) / 2 <= bbox[3] + 1
+                }
+                out.table_chars.append((pno, inside))
+
+
+def usable_text(text: str) -> bool:
+    """Does a page's text layer carry real text (not empty, not (cid:NNN) codes, not glyph garbage)?"""
+    import re
+
+    t = re.sub(r"\s+", "", text)
+    if len(t) < 5:
+        return False
+    cid = sum(len(m) for m in re.findall(r"\(cid:\d+\)", t))
+    if cid > len(t) * 0.3:
+        return False
+    good = sum(1 for ch in t if ch.isascii() and ch.isprintable() or 0x3000 <= ord(ch) <= 0x9FFF or 0xFF00 <= ord(ch) <= 0xFFEF or 0x2000 <= ord(ch) <= 0x206F)
+    return good >= len(t) * 0.6
