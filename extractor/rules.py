@@ -1,0 +1,442 @@
+"""The registered check functions that ``patterns/checks.yaml`` refers to by name.
+
+Each function receives the document context, its validated arguments and an
+:class:`~extractor.checks.Eval` to record passes, failures (message fields plus
+the figures: expected, stated, difference, tolerance) and missing inputs.
+Tolerances always come from the printed precision of the figures involved
+(:mod:`extractor.tolerance`); amounts are compared in 万元.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import regex
+
+from . import formula as _formula
+from .checks import Ctx, Eval, fmt, fmt_fact, register
+from .model import Fact
+from .patterns import Strict
+from .tolerance import Interval, decimals_of, fact_half_unit, half_unit, ratio_consistent, sum_tolerance, value_of
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+NEGATIVE = regex.compile(r"(减少|下降|降低|缩减|减|下滑|回落)[^，,。；0-9]{0,6}$")
+
+
+class Term(Strict):
+    metric: str
+    stage: str = "any"
+    sign: Literal[1, -1] = 1
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _groups(ctx: Ctx, scope: str) -> list[tuple[str | None, str | None]]:
+    """(subject, table_id) groups: per subject over prose facts, or per table over table facts."""
+    if scope == "table":
+        return [(None, t) for t in ctx.tables()]
+    return [(s, None) for s in ctx.subjects()]
+
+
+def _select(ctx: Ctx, metric: str, stage: str, group: tuple[str | None, str | None], scope: str) -> list[Fact]:
+    subject, table = group
+    if scope == "table":
+        return ctx.select(metric, stage, table_id=table)
+    return [f for f in ctx.select(metric, stage, subject=subject) if f.table_id is None or scope == "all"]
+
+
+def _distinct(facts: list[Fact]) -> list[Fact]:
+    """One fact per distinct value (restating the same figure is not a second check)."""
+    out: list[Fact] = []
+    for f in facts:
+        if all(value_of(f) != value_of(g) for g in out):
+            out.append(f)
+    return out
+
+
+def _unit(facts: list[Fact]) -> tuple[str, bool]:
+    """The unit to show and whether figures are shown in 万元 (printed units differ)."""
+    units = {f.unit for f in facts}
+    amounts = all(f.value_wanyuan is not None for f in facts)
+    if len(units) == 1:
+        return next(iter(units)), False
+    return ("万元", True) if amounts else (facts[0].unit, False)
+
+
+def _show(x: Decimal, facts: list[Fact], wan: bool) -> str:
+    """A computed figure (in 万元 for amounts) shown in the unit the facts were printed in."""
+    f = facts[0]
+    if wan or f.value_wanyuan is None or f.unit == "万元" or not f.value:
+        return fmt(x)
+    return fmt((x * f.value / f.value_wanyuan).normalize() if x else x)
+
+
+def _in_sentence(ctx: Ctx, f: Fact, anchor: Fact) -> bool:
+    s, e = ctx.sentence_of(anchor)
+    return s <= f.start < e
+
+
+def signed(ctx: Ctx, f: Fact) -> Decimal:
+    """A change's value with its direction: 减少/下降 X makes it negative."""
+    v = value_of(f)
+    if v < 0 or not ctx.doc.text:
+        return v
+    before = ctx.doc.text[max(0, f.start - 12) : f.start]
+    return -v if NEGATIVE.search(before) else v
+
+
+def _subject_name(subject: str) -> str:
+    return "部门整体" if subject == "department" else subject
+
+
+# --------------------------------------------------------------------------- sums
+
+
+class SumArgs(Strict):
+    total: str
+    parts: list[str]
+    stages: list[str]
+    scope: Literal["subject", "table"] = "subject"
+
+
+SUM_FIELDS = ("total_name", "stated", "parts", "expected", "difference", "tolerance", "unit", "subject")
+
+
+def _sum_eval(ctx: Ctx, total: Fact, parts: list[Fact], names: list[str]) -> tuple[bool, dict]:
+    unit, wan = _unit([total, *parts])
+    expected = sum((value_of(p) for p in parts), ZERO)
+    stated = value_of(total)
+    tol = sum_tolerance([total, *parts])
+    diff = stated - expected
+    shown_expected = _show(expected, [total, *parts], wan)
+    shown_diff = _show(abs(diff), [total, *parts], wan)
+    fields = dict(
+        stated=fmt_fact(total, wan),
+        parts=" + ".join(f"{n} {fmt_fact(p, wan)}" for n, p in zip(names, parts)),
+        expected=shown_expected if wan else fmt(sum((p.value for p in parts), ZERO)),
+        difference=shown_diff if wan else fmt(abs(total.value - sum((p.value for p in parts), ZERO))),
+        tolerance=fmt(tol),
+        unit=unit,
+        subject=_subject_name(total.subject),
+    )
+    return abs(diff) <= tol, dict(facts=[total, *parts], expected=expected, stated=stated, difference=diff, tolerance=tol, **fields)
+
+
+@register("sum", SumArgs, SUM_FIELDS)
+def check_sum(ctx: Ctx, a: SumArgs, ev: Eval) -> None:
+    """A stated total against its parts, stage by stage; with parts missing, only ``Σ present ≤ total``."""
+    for group in _groups(ctx, a.scope):
+        for stage in a.stages:
+            totals = _distinct(_select(ctx, a.total, stage, group, a.scope))
+            part_cands = {p: _select(ctx, p, stage, group, a.scope) for p in a.parts}
+            if not totals:
+                if any(part_cands.values()):
+                    ev.lack(ctx.name(a.total, stage))
+                continue
+            results = []
+            for t in totals:
+                chosen = [(p, ctx.nearest(part_cands[p], t)) for p in a.parts]
+                present = [(p, f) for p, f in chosen if f is not None]
+                if not present:
+                    ev.lack(*(ctx.name(p, stage) for p in a.parts))
+                    continue
+                ctx.checked_totals.add(t.fact_id)
+                ok, fail = _sum_eval(ctx, t, [f for _, f in present], [ctx.short(p) for p, _ in present])
+                if len(present) < len(a.parts):  # partial: parts may not exceed the total
+                    ev.lack(*(ctx.name(p, stage) for p, f in chosen if f is None))
+                    ok = fail["difference"] >= -fail["tolerance"]
+                results.append((ok, fail))
+            if not results:
+                continue
+            if any(ok for ok, _ in results):
+                ev.ok()
+            else:
+                fail = min((f for _, f in results), key=lambda f: abs(f["difference"]))
+                ev.fail(total_name=ctx.name(a.total, stage), **fail)
+
+
+class BreakdownArgs(Strict):
+    exclude: list[str] = []  # part metrics that are subsets, not shares (中小企业, 基本建设类)
+
+
+@register("breakdown", BreakdownArgs, SUM_FIELDS)
+def check_breakdown(ctx: Ctx, a: BreakdownArgs, ev: Eval) -> None:
+    """Any total with parts linked to it (``Fact.parent``) that no named sum rule already judged."""
+    children: dict[str, list[Fact]] = {}
+    for f in ctx.facts:
+        if f.parent and f.value is not None and f.metric not in a.exclude:
+            children.setdefault(f.parent, []).append(f)
+    if not children:
+        ev.lack("分项明细")
+        return
+    for pid, kids in children.items():
+        total = ctx.by_id.get(pid)
+        if total is None or total.value is None or pid in ctx.checked_totals or total.unit in ("%", "％"):
+            continue
+        amounts = total.value_wanyuan is not None
+        kids = [k for k in kids if (k.value_wanyuan is not None) == amounts and (amounts or k.unit == total.unit)]
+        if not kids:
+            continue
+        names = [k.label or ctx.short(k.metric) for k in kids]
+        ok, fail = _sum_eval(ctx, total, kids, names)
+        if len(kids) == 1:
+            ok = fail["difference"] >= -fail["tolerance"]
+        if ok:
+            ev.ok()
+        else:
+            ev.fail(total_name=total.label or ctx.name(total.metric, total.stage), **fail)
+
+
+# --------------------------------------------------------------------------- ratios
+
+
+class Variant(Strict):
+    numerator: list[Term]
+    denominator: list[Term]
+
+
+class RatioArgs(Strict):
+    rate: str
+    variants: list[Variant]
+    per: Decimal = HUNDRED
+    scope: Literal["subject", "table"] = "subject"
+
+
+RATIO_FIELDS = ("rate_name", "stated", "expected", "formula", "difference", "tolerance", "subject")
+
+
+def _terms(ctx: Ctx, terms: list[Term], group, scope: str, anchor: Fact) -> tuple[list[Fact | None], list[str]]:
+    got, missing = [], []
+    for t in terms:
+        f = ctx.nearest(_select(ctx, t.metric, t.stage, group, scope), anchor)
+        got.append(f)
+        if f is None:
+            missing.append(ctx.name(t.metric, t.stage))
+    return got, missing
+
+
+def _interval(terms: list[Term], facts: list[Fact]) -> Interval:
+    acc = Interval.exact(ZERO)
+    for t, f in zip(terms, facts):
+        iv = Interval.of(f)
+        acc = acc + iv if t.sign == 1 else acc - iv
+    return acc
+
+
+def _expr(terms: list[Term], facts: list[Fact], wan: bool) -> str:
+    out = ""
+    for i, (t, f) in enumerate(zip(terms, facts)):
+        op = ("" if i == 0 else " + ") if t.sign == 1 else ("−" if i == 0 else " − ")
+        out += op + fmt_fact(f, wan)
+    return f"({out})" if len(terms) > 1 else out
+
+
+def _best(ctx: Ctx, options: list[tuple[bool, dict]], anchor: Fact) -> tuple[bool, dict] | None:
+    """Among complete variants, those with most inputs in the anchor's sentence decide; any passing clears."""
+    if not options:
+        return None
+    score = lambda o: sum(1 for f in o[1] if f is not anchor and _in_sentence(ctx, f, anchor))  # noqa: E731
+    top = max(score(o) for o in options)
+    best = [o for o in options if score(o) == top]
+    for o in best:
+        if o[0]:
+            return o
+    return best[0]
+
+
+@register("ratio", RatioArgs, RATIO_FIELDS)
+def check_ratio(ctx: Ctx, a: RatioArgs, ev: Eval) -> None:
+    """A stated rate against numerator/denominator, by interval arithmetic over their rounding."""
+    for group in _groups(ctx, a.scope):
+        rates = [r for r in _distinct(_select(ctx, a.rate, "any", group, a.scope)) if r.unit in ("%", "％")]
+        if not rates:
+            continue
+        for r in rates:
+            options, missing = [], []
+            for v in a.variants:
+                nums, m1 = _terms(ctx, v.numerator, group, a.scope, r)
+                dens, m2 = _terms(ctx, v.denominator, group, a.scope, r)
+                if m1 or m2:
+                    missing = missing or m1 + m2
+                    continue
+                den = _interval(v.denominator, dens)
+                if den.lo <= 0 <= den.hi:
+                    continue
+                ok, computed, tol = ratio_consistent(_interval(v.numerator, nums), den, r.value, decimals_of(r.value, r.decimals), a.per)
+                _, wan = _unit(nums + dens)
+                d = decimals_of(r.value, r.decimals)
+                mid = computed.mid.quantize(Decimal(1).scaleb(-max(d, 2)))
+                options.append((ok, [r, *nums, *dens], (computed.mid, r.value, r.value - computed.mid, tol), dict(
+                    rate_name=ctx.name(a.rate), stated=fmt_fact(r) + "%", expected=fmt(mid) + "%",
+                    formula=f"{_expr(v.numerator, nums, wan)} / {_expr(v.denominator, dens, wan)}",
+                    difference=fmt(abs(r.value - mid)), tolerance=fmt(tol.quantize(Decimal("0.0001"))), subject=_subject_name(r.subject),
+                )))
+            _decide(ctx, ev, options, r, missing)
+
+
+def _decide(ctx: Ctx, ev: Eval, options: list, anchor: Fact, missing: list[str]) -> None:
+    best = _best(ctx, options, anchor)
+    if best is None:
+        ev.lack(*missing)
+    elif best[0]:
+        ev.ok()
+    else:
+        ok, facts, (exp, st, diff, tol), fields = best
+        ev.fail(facts, exp, st, diff, tol, **fields)
+
+
+class GrowthArgs(Strict):
+    rate: str = "growth_rate"
+    per: Decimal = HUNDRED
+
+
+GROWTH_FIELDS = ("metric_name", "stated", "expected", "current", "prior", "difference", "tolerance", "subject")
+
+
+@register("growth", GrowthArgs, GROWTH_FIELDS)
+def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
+    """增长率 Y% against the change and the figures it compares, found in the rate's own sentence."""
+    rates = ctx.select(a.rate)
+    if not rates:
+        ev.lack(ctx.name(a.rate))
+        return
+    for r in rates:
+        s, e = ctx.sentence_of(r)
+        near = [f for f in ctx.facts if s <= f.start < e and f is not r and f.value is not None and f.metric != a.rate and f.start <= r.start]
+        changes = [f for f in near if f.stage == "change"]
+        metric = (changes[-1].metric if changes else (near[-1].metric if near else None))
+        if metric is None:
+            ev.lack(ctx.name(a.rate) + "所比较的数")
+            continue
+        cur = [f for f in near if f.metric == metric and f.stage not in ("change", "prior_year")]
+        prior = [f for f in ctx.select(metric, "prior_year", subject=r.subject) if s <= f.start < e] or []
+        chg = [f for f in changes if f.metric == metric]
+        c, p, d = (cur[-1] if cur else None), (prior[-1] if prior else None), (chg[-1] if chg else None)
+        if p is not None and c is not None:
+            num, den, used = Interval.of(c) - Interval.of(p), Interval.of(p), [c, p]
+        elif d is not None and c is not None:
+            dv = Interval.around(signed(ctx, d), fact_half_unit(d))
+            num, den, used = dv, Interval.of(c) - dv, [c, d]
+        elif d is not None and p is not None:
+            num, den, used = Interval.around(signed(ctx, d), fact_half_unit(d)), Interval.of(p), [p, d]
+        else:
+            ev.lack(ctx.name(metric, "prior_year"))
+            continue
+        if den.lo <= 0 <= den.hi:
+            continue
+        stated = signed(ctx, r)
+        dec = decimals_of(r.value, r.decimals)
+        ok, computed, tol = ratio_consistent(num, den, stated, dec, a.per)
+        if ok:
+            ev.ok()
+            continue
+        mid = computed.mid.quantize(Decimal(1).scaleb(-max(dec, 2)))
+        prior_shown = fmt_fact(p) if p is not None else fmt(value_of(c) - signed(ctx, d))
+        ev.fail([r, *used], computed.mid, stated, stated - computed.mid, tol,
+                metric_name=ctx.name(metric), stated=fmt(stated) + "%", expected=fmt(mid) + "%", current=fmt_fact(c) if c else "—",
+                prior=prior_shown, difference=fmt(abs(stated - mid)), tolerance=fmt(tol.quantize(Decimal("0.0001"))), subject=_subject_name(r.subject))
+
+
+class FormulaArgs(Strict):
+    pass
+
+
+@register("formula", FormulaArgs, ("name", "formula", "stated", "expected", "difference", "tolerance"))
+def check_formula(ctx: Ctx, a: FormulaArgs, ev: Eval) -> None:
+    """Every formula written out in the text, evaluated exactly over its operands' rounding."""
+    found = _formula.find(ctx.doc.text, ctx.rules.formula) if ctx.doc.text else []
+    if not found:
+        ev.lack("文中写出的计算公式")
+        return
+    for fm in found:
+        try:
+            v = _formula.check(fm)
+        except _formula.FormulaError:
+            continue
+        if v.consistent:
+            ev.ok()
+            continue
+        involved = [f for f in ctx.facts if fm.start <= f.start < fm.end] or [_synthetic(ctx, fm)]
+        mid = v.computed.mid
+        shown = mid.quantize(Decimal(1).scaleb(-(v.decimals + 2))) if mid != 0 else mid
+        pct = "%" if fm.result.strip().endswith(("%", "％")) else ""
+        ev.fail(involved, mid, v.stated, v.stated - mid, v.tolerance, name=fm.name, formula=f"{fm.name}={fm.expr}".strip("="),
+                stated=fm.result.strip(), expected=fmt(shown) + pct, difference=fmt(abs(v.stated - shown)), tolerance=fmt(v.tolerance))
+
+
+def _synthetic(ctx: Ctx, fm) -> Fact:
+    """Evidence for a formula no fact covers: its text, page and offsets."""
+    doc = ctx.doc
+    return Fact(doc.doc_id, doc.source, doc.metadata.department, doc.metadata.year, "department", "", "other", "none",
+                None, "", None, fm.name, doc.page_of(fm.start), fm.start, fm.end, doc.text[fm.start:fm.end], "ratio.formula", 1.0,
+                source_kind=doc.source_kind_at(fm.start))
+
+
+# --------------------------------------------------------------------------- flows and changes
+
+
+class FlowArgs(Strict):
+    result: Term
+    variants: list[list[Term]]
+    scope: Literal["subject", "table"] = "subject"
+
+
+FLOW_FIELDS = ("result_name", "stated", "formula", "expected", "difference", "tolerance", "unit", "subject")
+
+
+@register("flow", FlowArgs, FLOW_FIELDS)
+def check_flow(ctx: Ctx, a: FlowArgs, ev: Eval) -> None:
+    """A stated result against signed terms (结余 = 预算 − 支出; 年初 + 收入 − 支出 = 年末)."""
+    for group in _groups(ctx, a.scope):
+        results = _distinct(_select(ctx, a.result.metric, a.result.stage, group, a.scope))
+        for r in results:
+            options, missing = [], []
+            for terms in a.variants:
+                got, m = _terms(ctx, terms, group, a.scope, r)
+                if m:
+                    missing = missing or m
+                    continue
+                unit, wan = _unit([r, *got])
+                exp = _interval(terms, got).mid
+                tol = sum_tolerance([r, *got])
+                diff = value_of(r) - exp
+                options.append((abs(diff) <= tol, [r, *got], (exp, value_of(r), diff, tol), dict(
+                    result_name=r.label or ctx.name(a.result.metric, r.stage), formula=_expr(terms, got, wan).strip("()"),
+                    stated=fmt_fact(r, wan), expected=_show(exp, [r, *got], wan), difference=_show(abs(diff), [r, *got], wan), tolerance=fmt(tol),
+                    unit=unit, subject=_subject_name(r.subject))))
+            _decide(ctx, ev, options, r, missing)
+
+
+class ChangeArgs(Strict):
+    stages: list[str] = ["actual", "adjusted_budget", "initial_budget"]
+
+
+@register("change", ChangeArgs, ("metric_name", "stated", "current", "prior", "expected", "difference", "tolerance", "unit", "subject"))
+def check_change(ctx: Ctx, a: ChangeArgs, ev: Eval) -> None:
+    """增加/减少 X (and 持平 as 0) against this year's and the prior year's figure, where both are stated."""
+    changes = [f for f in ctx.facts if f.stage == "change" and f.value is not None and f.metric not in ("growth_rate",) and f.unit not in ("%", "％")]
+    if not changes:
+        ev.lack("增减额")
+        return
+    for c in changes:
+        cur = ctx.nearest([f for st in a.stages for f in ctx.select(c.metric, st, subject=c.subject)], c)
+        prior = ctx.nearest(ctx.select(c.metric, "prior_year", subject=c.subject), c)
+        if cur is None or prior is None:
+            ev.lack(ctx.name(c.metric, "prior_year" if prior is None else "actual"))
+            continue
+        unit, wan = _unit([c, cur, prior])
+        exp = value_of(cur) - value_of(prior)
+        st = signed(ctx, c)
+        tol = sum_tolerance([c, cur, prior])
+        if abs(st - exp) <= tol:
+            ev.ok()
+        else:
+            ev.fail([c, cur, prior], exp, st, st - exp, tol, metric_name=ctx.name(c.metric), stated=fmt(st if not wan else st),
+                    current=fmt_fact(cur, wan), prior=fmt_fact(prior, wan), expected=fmt(exp), difference=fmt(abs(st - exp)),
+                    tolerance=fmt(tol), unit=unit, subject=_subject_name(c.subject))
+
+
+from . import rules_more  # noqa: E402,F401 - discipline, indicator, table and cross-source checks
