@@ -1,0 +1,457 @@
+"""Every amount, rate and count in a report, exactly, and nothing that only looks like one.
+
+One combined regex (``patterns/numbers.yaml`` → ``rules``) proposes candidates
+in a single pass; a second pass marks spans where no quantity can be
+(``masks``: dates, 文号, codes, phone numbers); ``filters`` beside the rules
+drop look-alikes by their context (``2020 年``, ``第三卷``, ``1.`` headings,
+``福田英才荟 2.0``).  Values are Decimals built from the written string.
+
+Decisions (documented for the stages that consume this):
+
+* **Bare numbers** (no unit anywhere) are reported as kind ``count`` with
+  unit ``""`` and rule ``number.bare`` (confidence 0.5), so nothing is
+  dropped; inside a block that follows ``单位：万元`` / ``（万元）`` they become
+  amounts with ``unit_source="block"`` (confidence 0.7).
+* **Chinese numerals** count only with a unit or measure word (``五千万元``,
+  ``七个``, ``百分之九十``, ``九成``); a bare ``一``/``三`` is never a quantity,
+  and ``一项``/``一个`` is an article, not a count.
+* **Scale**: ``319 万只`` → value 319, unit 只, scale 万 (the count is value × scale).
+  ``五千万元`` → value 5000, unit 万元 (万元 is a unit).
+* **Rates** are in percent: ``百分之九十八点四八`` → 98.48 %, ``九成`` → 90 % with
+  decimals −1 (a stated precision of ±5 %).  ``个百分点`` is ``percentage_points``.
+* **Signs**: a written minus (``-16.77`` in a table) gives a negative value;
+  words (``减少 3.2``/``下降16.77%``) leave the value positive — the direction
+  belongs to the fact layer, which reads the verb.
+* **Comparators** (normalized to ``≥ ≤ > < =``): 不低于/不少于/至少/以上 → ≥,
+  不超过/以内/以下 → ≤, 超过/超/高于 → >, 低于/不足 → <; ``达到``/``达``/``约`` state a
+  value and set no comparator.
+"""
+
+from __future__ import annotations
+
+import functools
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Literal
+
+import regex
+
+from . import numerals
+from .errors import PatternError
+from .model import Document, Quantity, Span
+from .patterns import Strict, check_unique, compile_pattern, expand, load
+
+FILE = "numbers.yaml"
+
+# --------------------------------------------------------------------------- schema
+
+
+class Unit(Strict):
+    unit: str
+    forms: list[str]
+    yuan: str | None = None  # amount units: value of one unit in 元
+    chinese: bool = True  # may follow a Chinese numeral
+    kind: Literal["count", "ratio"] | None = None
+
+
+class Comparator(Strict):
+    symbol: Literal["≥", "≤", ">", "<", "="]
+    forms: list[str]
+
+
+class Rule(Strict):
+    id: str
+    kind: Literal["amount", "rate", "percentage_points", "count", "ratio"]
+    regex: str
+
+
+class Mask(Strict):
+    id: str
+    regex: str
+    examples: list[str] = []
+
+
+class Filter(Strict):
+    id: str
+    rules: list[str]  # empty: every rule
+    before: str | None = None
+    after: str | None = None
+    numeral: str | None = None
+    examples: list[str] = []
+
+
+class Header(Strict):
+    id: str
+    regex: str
+
+
+class NumbersFile(Strict):
+    pieces: dict[str, str]
+    amount_units: list[Unit]
+    count_units: list[Unit]
+    comparators: list[Comparator]
+    rules: list[Rule]
+    masks: list[Mask]
+    filters: list[Filter]
+    unit_headers: list[Header]
+    block_extent: int = 3000
+
+
+# --------------------------------------------------------------------------- grammar
+
+
+def _alternation(forms: list[str], spaced: bool) -> str:
+    """Forms longest first; multi-character Han forms may be broken by whitespace (wrapped lines, OCR)."""
+    out = []
+    for f in sorted(set(forms), key=len, reverse=True):
+        if f.isascii() and f.isalpha():
+            out.append(regex.escape(f) + "(?![A-Za-z])")
+        elif spaced and len(f) > 1:
+            out.append(r"\s*".join(regex.escape(c) for c in f))
+        else:
+            out.append(regex.escape(f))
+    return "(?:" + "|".join(out) + ")"
+
+
+@dataclass(slots=True)
+class _Filter:
+    id: str
+    rules: frozenset[str]
+    before: regex.Pattern | None
+    after: regex.Pattern | None
+    numeral: regex.Pattern | None
+
+
+@dataclass(slots=True)
+class Grammar:
+    """numbers.yaml compiled: one scanner, one mask pass, filters and unit tables."""
+
+    scanner: regex.Pattern
+    rule_ids: list[str]
+    rule_kind: dict[str, str]
+    masks: regex.Pattern
+    mask_ids: list[str]
+    filters: list[_Filter]
+    headers: regex.Pattern
+    amount_units: dict[str, Unit]  # written form (whitespace removed) -> unit
+    count_units: dict[str, Unit]
+    comparators: dict[str, str]  # written form -> symbol
+    block_extent: int
+    prefilter: regex.Pattern
+
+
+@functools.lru_cache(maxsize=4)
+def grammar(directory: str | None = None) -> Grammar:
+    """Load and compile ``numbers.yaml`` once (per patterns directory)."""
+    from pathlib import Path
+
+    spec = load("numbers", NumbersFile, Path(directory) if directory else None)
+    check_unique(FILE, [r.id for r in spec.rules] + [m.id for m in spec.masks] + [f.id for f in spec.filters] + [h.id for h in spec.unit_headers])
+    rule_ids = [r.id for r in spec.rules]
+    for f in spec.filters:
+        for rid in f.rules:
+            if rid not in rule_ids:
+                raise PatternError(FILE, f.id, f"filter refers to unknown rule {rid!r}")
+    pieces = dict(spec.pieces)
+    for name in ("amount_unit", "count_unit", "count_unit_cn"):
+        if name in pieces:
+            raise PatternError(FILE, name, "piece name is reserved (built from the unit lists)")
+    pieces["amount_unit"] = _alternation([f for u in spec.amount_units for f in u.forms], spaced=True)
+    pieces["count_unit"] = _alternation([f for u in spec.count_units for f in u.forms], spaced=True)
+    pieces["count_unit_cn"] = _alternation([f for u in spec.count_units if u.chinese for f in u.forms], spaced=False)
+    for u in spec.amount_units:
+        if u.yuan is None:
+            raise PatternError(FILE, u.unit, "an amount unit needs its value in 元 (yuan:)")
+    branches = []
+    for i, r in enumerate(spec.rules):
+        body = expand(r.regex, pieces, FILE, r.id)
+        branches.append(f"(?P<R{i}>{body})")
+    scanner = _compile_expanded("|".join(branches), "rules")
+    for i, m in enumerate(spec.masks):
+        compile_pattern(m.regex, pieces, FILE, m.id)  # name the entry on a bad regex
+    masks = _compile_expanded("|".join(f"(?P<M{i}>{expand(m.regex, pieces, FILE, m.id)})" for i, m in enumerate(spec.masks)), "masks")
+    for m in spec.masks:
+        single = compile_pattern(m.regex, pieces, FILE, m.id)
+        for ex in m.examples:
+            if not single.search(ex):
+                raise PatternError(FILE, m.id, f"example {ex!r} is not masked by the mask's own regex")
+    filters = [
+        _Filter(
+            f.id,
+            frozenset(f.rules),
+            compile_pattern(f.before, pieces, FILE, f.id) if f.before else None,
+            compile_pattern(f.after.removeprefix("^"), pieces, FILE, f.id) if f.after else None,  # .match anchors at the end
+            compile_pattern(f.numeral, pieces, FILE, f.id) if f.numeral else None,
+        )
+        for f in spec.filters
+    ]
+    headers = compile_pattern("|".join(f"(?:{h.regex})" for h in spec.unit_headers), pieces, FILE, "unit_headers")
+    amount_units = {form: u for u in spec.amount_units for form in u.forms}
+    count_units = {form: u for u in spec.count_units for form in u.forms}
+    comparators = {form: c.symbol for c in spec.comparators for form in c.forms}
+    prefilter = regex.compile(r"[0-9０-９零〇○一二两兩三四五六七八九十壹贰叁肆伍陆陸柒捌玖拾]")
+    return Grammar(scanner, rule_ids, {r.id: r.kind for r in spec.rules}, masks, [m.id for m in spec.masks], filters, headers,
+                   amount_units, count_units, comparators, spec.block_extent, prefilter)
+
+
+def _compile_expanded(pattern: str, entry: str) -> regex.Pattern:
+    """Compile a pattern whose pieces are already expanded (expanding twice would eat ``\\p{Han}``)."""
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise PatternError(FILE, entry, f"bad regex: {exc}") from None
+
+
+# --------------------------------------------------------------------------- recognition
+
+_WS = regex.compile(r"\s+")
+_LOOKBACK = 16
+
+
+def _shift(v: Decimal, places: int) -> Decimal:
+    """``v × 10**places`` exactly (no context rounding), never in exponent notation."""
+    sign, digits, exp = v.as_tuple()
+    exp += places
+    if exp > 0:
+        digits, exp = tuple(digits) + (0,) * exp, 0
+    return Decimal((sign, digits, exp))
+
+
+def _yuan_places(unit: Unit) -> int:
+    y = Decimal(unit.yuan or "1")
+    places = len(str(y)) - 1
+    if y != Decimal(10) ** places:
+        raise PatternError(FILE, unit.unit, "yuan factor must be a power of ten")
+    return places
+
+
+def _masked_spans(g: Grammar, text: str) -> tuple[list[int], list[int]]:
+    starts, ends = [], []
+    for m in g.masks.finditer(text):
+        if m.end() > m.start():
+            starts.append(m.start())
+            ends.append(m.end())
+    return starts, ends
+
+
+def _overlaps(starts: list[int], ends: list[int], s: int, e: int) -> bool:
+    i = bisect_right(starts, e - 1) - 1  # last mask starting before e
+    while i >= 0:
+        if ends[i] > s:
+            return True
+        if starts[i] < s - 200:  # masks are short; stop looking far back
+            return False
+        i -= 1
+    return False
+
+
+def _filtered(g: Grammar, rule: str, text: str, s: int, e: int, numeral: str, num_start: int) -> bool:
+    for f in g.filters:
+        if f.rules and rule not in f.rules:
+            continue
+        if f.numeral is not None and not f.numeral.fullmatch(numeral):
+            continue
+        if f.before is not None and not f.before.search(text, max(0, min(s, num_start) - _LOOKBACK), min(s, num_start)):
+            continue
+        if f.after is not None and not f.after.match(text, e):
+            continue
+        return True
+    return False
+
+
+def _header_blocks(g: Grammar, text: str) -> tuple[list[int], list[str]]:
+    ends, units = [], []
+    for m in g.headers.finditer(text):
+        ends.append(m.end())
+        units.append(_WS.sub("", m.group("unit")))
+    return ends, units
+
+
+def _block_unit(g: Grammar, text: str, hdr_ends: list[int], hdr_units: list[str], s: int) -> str | None:
+    i = bisect_right(hdr_ends, s) - 1
+    if i < 0:
+        return None
+    start = hdr_ends[i]
+    if s - start > g.block_extent or text.find("。", start, s) != -1:
+        return None
+    return hdr_units[i]
+
+
+def _build(g: Grammar, m: regex.Match, rule: str, text: str, block_unit: str | None, unit_source: str) -> Quantity | None:
+    """A Quantity from one accepted match; ``None`` when the numeral cannot be read exactly."""
+    num = m.group("num")
+    unit_raw = _WS.sub("", m.group("unit") or "") if "unit" in m.re.groupindex else ""
+    scale = m.group("scale") if "scale" in m.re.groupindex else None
+    cmp_raw = m.group("cmp") if "cmp" in m.re.groupindex else None
+    post = m.group("post") if "post" in m.re.groupindex else None
+    sign = m.group("sign") if "sign" in m.re.groupindex else None
+    kind = g.rule_kind[rule]
+    text_num = num
+    try:
+        if rule == "number.ratio":
+            value, decimals = _ratio(num)
+        elif numerals.is_chinese_numeral(num):
+            # 五千万元 → 五千 + 万元 ; 三万人 → 三 × 万 人
+            if kind in ("amount", "count") and len(num) > 1 and num[-1] in "万萬亿億" and not scale:
+                head = num[:-1]
+                if kind == "amount" and unit_raw == "元":
+                    unit_raw = ("万" if num[-1] in "万萬" else "亿") + "元"
+                    num = head
+                elif kind == "count":
+                    scale, num = num[-1], head
+                text_num = num
+            value, decimals = numerals.chinese_to_decimal(num)
+        else:
+            value, decimals = numerals.arabic_to_decimal(num)
+    except numerals.NumeralError:
+        return None
+    if sign:
+        value = -value
+    comparator = g.comparators.get(cmp_raw) if cmp_raw else None
+    if post:
+        comparator = g.comparators.get(post, comparator)
+    value_yuan = value_wanyuan = None
+    unit = unit_raw
+    confidence = 1.0
+    if kind == "rate":
+        if unit_raw == "成":
+            value, decimals = value * 10, decimals - 1
+        unit = "%"
+    elif kind == "percentage_points":
+        unit = "百分点"
+    elif kind == "amount":
+        u = g.amount_units[unit_raw]
+        unit = u.unit
+    elif kind == "count" and unit_raw:
+        u = g.count_units[unit_raw]
+        unit = u.unit
+        kind = u.kind or "count"
+    elif kind == "count" and not unit_raw and not scale and block_unit:
+        unit, kind, confidence = block_unit, "amount", 0.7
+        if block_unit == "%":
+            kind = "rate"
+    elif kind == "count" and not unit_raw:
+        confidence = 0.5
+    if kind == "amount":
+        u = g.amount_units.get(unit) or next(x for x in g.amount_units.values() if x.unit == unit)
+        value_yuan = _shift(value, _yuan_places(u))
+        value_wanyuan = _shift(value, _yuan_places(u) - 4)
+    if scale:
+        scale = {"萬": "万", "億": "亿"}.get(scale, scale)
+    return Quantity(
+        kind=kind,
+        value=value,
+        text=text_num,
+        decimals=decimals,
+        unit=unit,
+        span=Span("", 1, m.start(), m.end()),
+        surface=m.group(0),
+        rule=rule,
+        value_yuan=value_yuan,
+        value_wanyuan=value_wanyuan,
+        comparator=comparator,
+        unit_source=unit_source if confidence == 0.7 else "inline",
+        scale=scale,
+        confidence=confidence,
+    )
+
+
+def _ratio(num: str) -> tuple[Decimal, int]:
+    a, b = regex.split(r"\s?[:：∶]\s?", num, maxsplit=1)
+    va, da = numerals.arabic_to_decimal(a)
+    vb, db = numerals.arabic_to_decimal(b)
+    if vb == 0:
+        raise numerals.NumeralError("ratio with zero")
+    # a ratio a:b is kept as written: value is a when b is 1, else the exact quotient when it terminates
+    if vb == 1:
+        return va, da
+    q = va / vb
+    if q * vb != va:
+        raise numerals.NumeralError("ratio does not terminate")
+    return q.normalize(), max(0, -q.normalize().as_tuple().exponent)
+
+
+def find_in(text: str, offset: int = 0, doc: Document | None = None, default_unit: str | None = None) -> list[Quantity]:
+    """Quantities in ``text`` (a fragment or a whole document's text), spans shifted by ``offset``.
+
+    With ``doc`` the spans carry the document's id and pages; without it ``doc_id`` is "" and page 1.
+    ``default_unit`` applies to bare numbers (a column header's 万元) with ``unit_source="table_header"``.
+    """
+    g = grammar()
+    if not text or not g.prefilter.search(text):
+        return []
+    mstarts, mends = _masked_spans(g, text)
+    hdr_ends, hdr_units = _header_blocks(g, text) if default_unit is None else ([], [])
+    out: list[Quantity] = []
+    groupindex = g.scanner.groupindex
+    branch_names = [f"R{i}" for i in range(len(g.rule_ids))]
+    for m in g.scanner.finditer(text):
+        name = m.lastgroup
+        if name not in groupindex or not name.startswith("R"):
+            name = next(n for n in branch_names if m.group(n) is not None)
+        rule = g.rule_ids[int(name[1:])]
+        s, e = m.span()
+        if mstarts and _overlaps(mstarts, mends, s, e):
+            continue
+        num_start = m.start("num")
+        if _filtered(g, rule, text, s, e, m.group("num"), num_start):
+            continue
+        block = None
+        source = "inline"
+        if rule == "number.bare":
+            if default_unit is not None:
+                block, source = _WS.sub("", default_unit), "table_header"
+            elif hdr_ends:
+                block = _block_unit(g, text, hdr_ends, hdr_units, s)
+                source = "block"
+            if block is not None and block not in g.amount_units and block != "%":
+                block = None
+            if block in g.amount_units:
+                block = g.amount_units[block].unit
+        q = _build(g, m, rule, text, block, source)
+        if q is None:
+            continue
+        start, end = s + offset, e + offset
+        span = doc.span(start, end) if doc is not None else Span("", 1, start, end)
+        out.append(replace(q, span=span))
+    return out
+
+
+def find(doc: Document) -> list[Quantity]:
+    """Every quantity in ``doc.text``, ordered by offset, with spans in normalized offsets."""
+    return find_in(doc.text, 0, doc)
+
+
+_EDGE = regex.compile(r"^[\s|｜:：,，;；、]+|[\s|｜:：,，;；、。]+$")
+
+
+def parse(text: str, default_unit: str | None = None) -> Quantity | None:
+    """One table cell or fragment → its quantity (the first one), or ``None`` (``1-12月``, ``及时``, ``2020年``).
+
+    The span is relative to ``text``; ``default_unit`` (a column header's 万元) applies when the cell has none.
+    """
+    if text is None:
+        return None
+    found = find_in(text, 0, None, default_unit=default_unit)
+    return found[0] if found else None
+
+
+def as_row(q: Quantity, doc: Document) -> dict:
+    """The row ``jixiao quantities --format json`` prints (Decimals as exact strings)."""
+    return {
+        "kind": q.kind,
+        "value": format(q.value, "f"),
+        "unit": q.unit,
+        "value_wanyuan": format(q.value_wanyuan, "f") if q.value_wanyuan is not None else None,
+        "comparator": q.comparator,
+        "page": q.span.page,
+        "start": q.span.start,
+        "end": q.span.end,
+        "surface": q.surface,
+        "quote": doc.quote(q.span.start, q.span.end),
+        "rule": q.rule,
+        "scale": q.scale,
+        "decimals": q.decimals,
+        "unit_source": q.unit_source,
+    }
