@@ -1,0 +1,464 @@
+"""Prose facts: each amount, rate and count of a report becomes a labeled row of the fact table.
+
+For every quantity (from :mod:`extractor.quantities`) outside the regions the
+table reader claimed, we find
+
+* its **label**: the metric label ending nearest before it in its own clause
+  (``patterns/metrics.yaml``), or for a formula the head before ``=``, or the
+  free noun phrase before it (``metric = other``) — nothing is dropped;
+* its **stage**: a change cue right before it, a prior-year cue, the stage cue
+  nearest it in the clause, then the total it is part of, the facts before it
+  in the sentence, and the section heading;
+* its **parent**: the amount before ``其中`` / an opening bracket;
+* its **subject**: ``department`` unless a named-project scope holds it
+  ("现就“英才荟专项”项目进行绩效分析" until the section ends);
+* and, for indicator statements ("人才满意度达 90%", "年初预计…5 人…年底均达标"),
+  an ``indicator`` row with level, name, target/actual and met.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from . import labels as L
+from .model import Document, Fact, Quantity
+
+CLAUSE_END = "，,；;。：:（()）=＝\n、"
+SEGMENT_END = "；;。\n"
+OPEN, CLOSE = "（(", "）)"
+_SHORT_BRACKETS = regex.compile(r"[（(][^（）()]{1,3}[）)]")  # （境）: part of a name, not a clause
+_FILLER = regex.compile(r"(?:为|是|达到|达|共计|合计|共|约|均|总计|计|：|:|=|＝|\s)+$")
+_LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|其|另|此外)+")
+_BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|其中|本单位|本部门|部门")
+_RATE_KINDS = ("rate", "percentage_points")
+
+
+@dataclass(slots=True)
+class _Ctx:
+    doc: Document
+    r: L.Compiled
+    masked: str  # doc.text with short bracket groups blanked, for clause splitting
+    scopes: list[tuple[int, int, str]]
+
+
+# --------------------------------------------------------------------------- public
+
+
+def extract(doc: Document, skip=()) -> list[Fact]:
+    """Prose facts of ``doc``; quantities inside any ``(start, end)`` of ``skip`` are left to the table reader."""
+    r = L.rules()
+    found = _quantities(doc)
+    qs = sorted((q for q in found if not _inside(q.span.start, q.span.end, skip)), key=lambda q: (q.span.start, q.span.end))
+    ctx = _Ctx(doc, r, _SHORT_BRACKETS.sub(lambda m: "□" * len(m.group(0)), doc.text), subject_scopes(doc, r))
+    facts: list[Fact] = []
+    primary: list[Fact] = []  # one per quantity, in order: the facts later quantities look back at
+    n = 0
+
+    def new_id() -> str:
+        nonlocal n
+        n += 1
+        return f"p{n:04d}"
+
+    for q in qs:
+        rows = _facts_for(ctx, q, primary, new_id)
+        primary.append(rows[0])
+        facts.extend(rows)
+    return facts
+
+
+def subject_scopes(doc: Document, r: L.Compiled | None = None) -> list[tuple[int, int, str]]:
+    """Named-project scopes as (start, end, name): from an analysis cue to the end of its section, or a project heading."""
+    r = r or L.rules()
+    scopes = []
+    for cue, pat in r.subjects:
+        if cue.id == "subject.heading":
+            for sec in doc.sections:
+                m = pat.search(sec.title.strip())
+                if m:
+                    scopes.append((sec.start, sec.end, _clean_name(m.group("name"))))
+            continue
+        for m in pat.finditer(doc.text):
+            sec = doc.section_at(m.start())
+            end = sec.end if sec is not None else len(doc.text)
+            scopes.append((m.start(), end, _clean_name(m.group("name"))))
+    return sorted(scopes)
+
+
+# --------------------------------------------------------------------------- one quantity
+
+
+def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]:
+    doc, r = ctx.doc, ctx.r
+    start, end = q.span.start, q.span.end
+    sent = doc.sentence_at(start)
+    s_start = min(sent.start, start)
+    seg_start = _segment_start(ctx, s_start, start)
+    c_start = _clause_start(ctx, s_start, start)
+    left = doc.text[c_start:start]
+    kind = q.kind
+    in_sentence = [f for f in before if f.start >= s_start]
+    parent = _parent(ctx, q, s_start, seg_start, before)
+
+    metric, rule, label_text, mask, conf = "other", "metric.other", "", None, 0.6
+    stage: str | None = None
+    extra_metrics: list[tuple[L.MetricRule, str]] = []
+
+    formula = _formula(ctx, q, seg_start)
+    if formula is not None:
+        head, is_result = formula
+        lm = L.nearest_label(head, kind, r) if is_result else None
+        if lm is not None:
+            metric, rule, label_text, conf = lm.rule.metric, lm.rule.id, head.strip(), 0.9
+            stage = lm.rule.stage or "none"
+        else:
+            rule, label_text, stage, conf, parent = r.spec.formula.id, head.strip(), "none", 0.5, None
+    else:
+        lm = L.nearest_label(left, kind, r)
+        shared_text = None
+        if lm is not None and r.shared_value.search(left[lm.end:]):
+            # "A和B决算数均为 X": every listed label takes X
+            group = L.distinct_labels(left, kind, r)
+            if len(group) > 1:
+                lm = group[0]
+                shared_text = lm.text
+                extra_metrics = [(g.rule, g.text) for g in group[1:]]
+        change = _change(r, left)
+        if lm is not None:
+            metric, rule, conf = lm.rule.metric, lm.rule.id, 0.9
+            label_text = shared_text or _label_text(left, lm)
+            mask = (lm.start, lm.end) if lm.rule.default_stage else None
+        elif change is not None and kind == "amount":
+            prev = next((f for f in reversed(in_sentence) if f.kind == "amount"), None)
+            metric = prev.metric if prev else "other"
+            rule, label_text, conf = change, _free_label(left), 0.75
+        else:
+            heading = _heading_metric(ctx, left, start, kind) or _previous_metric(ctx, left, start, kind, before)
+            if heading is not None:
+                metric, rule, conf = heading.rule.metric, heading.rule.id, 0.75
+                label_text = _FILLER.sub("", _LEAD.sub("", left)).strip()
+                lm = heading
+            else:
+                label_text = _free_label(left)
+        if lm is not None and lm.rule.stage:
+            stage = lm.rule.stage
+        elif change is not None:
+            stage = "change"
+        else:
+            stage = _stage(ctx, left, mask, lm.rule if lm is not None else None, parent, in_sentence, start)
+
+    subject = _subject(ctx, start)
+    if subject != "department" and metric in r.spec.project_scope_metrics:
+        metric, conf = "project_total", conf - 0.05
+    sk = doc.source_kind_at(start)
+    if sk == "ocr":
+        conf *= 0.8
+    base = _fact(ctx, q, new_id(), subject, metric, stage or "none", label_text or q.surface, rule, conf, parent, sk)
+    rows = [base]
+    for extra_rule, text in extra_metrics:
+        rows.append(_fact(ctx, q, new_id(), subject, extra_rule.metric, base.stage, text, extra_rule.id, conf, parent, sk))
+    ind = _indicator(ctx, q, base, left, s_start, sent.end, new_id)
+    if ind is not None:
+        if base.metric not in ("satisfaction_rate", "completion_rate", "execution_rate"):
+            ind.fact_id = base.fact_id
+            rows[0] = ind
+        else:
+            rows.append(ind)
+    return rows
+
+
+def _fact(ctx: _Ctx, q: Quantity, fid: str, subject: str, metric: str, stage: str, label: str, rule: str,
+          conf: float, parent: str | None, source_kind: str) -> Fact:
+    doc = ctx.doc
+    start, end = q.span.start, q.span.end
+    sec = doc.section_at(start)
+    return Fact(
+        doc_id=doc.doc_id, source=doc.source, department=doc.metadata.department, year=doc.metadata.year,
+        subject=subject, section=sec.path if sec else "", metric=metric, stage=stage, value=q.value, unit=q.unit,
+        value_wanyuan=q.value_wanyuan if q.kind == "amount" else None, label=label, page=doc.page_of(start),
+        start=start, end=end, quote=doc.quote(start, end), rule=rule, confidence=round(max(min(conf, 1.0), 0.05) * q.confidence, 3),
+        fact_id=fid, parent=parent, kind=q.kind, decimals=q.decimals, comparator=q.comparator, source_kind=source_kind,
+    )
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def _clause_start(ctx: _Ctx, lo: int, pos: int) -> int:
+    t = ctx.masked
+    i = pos - 1
+    while i >= lo and t[i] not in CLAUSE_END:
+        i -= 1
+    return i + 1
+
+
+def _segment_start(ctx: _Ctx, lo: int, pos: int) -> int:
+    t = ctx.masked
+    i = pos - 1
+    while i >= lo and t[i] not in SEGMENT_END:
+        i -= 1
+    return i + 1
+
+
+def _open_bracket(ctx: _Ctx, lo: int, pos: int) -> int | None:
+    """Where the bracket still open at ``pos`` was opened (None when ``pos`` is outside brackets)."""
+    stack: list[int] = []
+    t = ctx.masked
+    for i in range(lo, pos):
+        if t[i] in OPEN:
+            stack.append(i)
+        elif t[i] in CLOSE and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _parent(ctx: _Ctx, q: Quantity, s_start: int, seg_start: int, before: list[Fact]) -> str | None:
+    """The provisional id of the total this quantity is a part of ("X（a，b）", "X，其中a，b")."""
+    start = q.span.start
+    same = [f for f in before if f.kind == q.kind and f.unit == q.unit or (f.kind == q.kind == "amount")]
+    opened = _open_bracket(ctx, s_start, start)
+    if opened is not None:
+        cands = [f for f in same if s_start <= f.start and f.end <= opened]
+        return cands[-1].fact_id if cands else None
+    cue = None
+    for m in ctx.r.breakdown.finditer(ctx.doc.text, seg_start, start):
+        cue = m
+    if cue is None:
+        return None
+    cands = [f for f in same if seg_start <= f.start and f.end <= cue.start() and not _inside_any_bracket(ctx, s_start, f)]
+    if not cands and not ctx.doc.text[seg_start:cue.start()].strip(" ，,：:"):
+        cands = [f for f in same if f.end <= cue.start() and cue.start() - f.end < 12]  # "…46.00 万元。其中: …"
+    if not cands:
+        return None
+    top = cands[-1]
+    return top.parent if top.parent and _is_sibling(ctx, top, cue.start()) else top.fact_id
+
+
+def _inside_any_bracket(ctx: _Ctx, lo: int, f: Fact) -> bool:
+    return _open_bracket(ctx, lo, f.start) is not None
+
+
+def _is_sibling(ctx: _Ctx, f: Fact, cue_at: int) -> bool:
+    """A fact after an earlier 其中 in the same segment is itself a part; a later 其中 then does not nest under it."""
+    return False
+
+
+def _subject(ctx: _Ctx, pos: int) -> str:
+    best = None
+    for s, e, name in ctx.scopes:
+        if s <= pos < e and (best is None or s >= best[0]):
+            best = (s, e, name)
+    return best[2] if best else "department"
+
+
+def _clean_name(name: str) -> str:
+    return name.strip().strip("“”\"「」『』 ").removesuffix("项目").strip("“”\"") if name.endswith("”项目") else name.strip().strip("“”\"「」『』 ")
+
+
+# --------------------------------------------------------------------------- labels and stages
+
+
+def _label_text(left: str, lm: L.LabelMatch) -> str:
+    """The label as written: from the nearest stage cue touching the label to its end, fillers trimmed."""
+    start = lm.start
+    for s, e, _, _ in L.stage_cues(left):
+        if s < start and e >= lm.start - 4:
+            start = s
+    text = _LEAD.sub("", left[start:])
+    return _FILLER.sub("", text).strip() or lm.text
+
+
+def _free_label(left: str) -> str:
+    from . import nlp
+
+    text = _FILLER.sub("", _LEAD.sub("", left)).strip()
+    if not text:
+        return ""
+    phrase = nlp.tail_phrase(text)
+    return phrase or text[-24:]
+
+
+def _change(r: L.Compiled, left: str) -> str | None:
+    for cue, pat in r.changes:
+        if pat.search(left):
+            return cue.id
+    return None
+
+
+def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | None, in_sentence: list[Fact], pos: int) -> str:
+    cues = L.stage_cues(left, mask, ctx.r)
+    prior = [c for c in cues if c[2] == "prior_year" and not regex.search(r"(?:比|较|与|同比|对比)\s*$", left[: c[0]])]
+    if prior:
+        return "prior_year"
+    explicit = [c for c in cues if c[2] not in ("budget", "prior_year")]
+    if explicit:
+        return max(explicit, key=lambda c: (c[1], c[1] - c[0]))[2]
+    by_id = {f.fact_id: f for f in in_sentence}
+    parent_fact = by_id.get(parent) if parent else None
+    budgetish = ("initial_budget", "adjusted_budget")
+    if any(c[2] == "budget" for c in cues):
+        if parent_fact is not None and parent_fact.stage in budgetish:
+            return parent_fact.stage
+        prev = next((f for f in reversed(in_sentence) if f.stage in budgetish), None)
+        return prev.stage if prev else "initial_budget"
+    if rule is not None and rule.default_stage:
+        return rule.default_stage
+    if parent_fact is not None and parent_fact.stage not in ("none", "change"):
+        return parent_fact.stage
+    prev = next((f for f in reversed(in_sentence) if f.stage not in ("none", "change", "prior_year")), None)
+    if prev is not None:
+        return prev.stage
+    if rule is None:
+        return "none"
+    return _heading_stage(ctx, pos)
+
+
+def _heading_stage(ctx: _Ctx, pos: int) -> str:
+    sec = ctx.doc.section_at(pos)
+    if sec is None:
+        return "none"
+    title = sec.path.split(" > ")[-1]
+    if regex.search(r"执行|决算|完成|支出情况", title):
+        return "actual"
+    if regex.search(r"预算编制|预算情况|预算安排", title):
+        return "initial_budget"
+    return "none"
+
+
+def _heading_metric(ctx: _Ctx, left: str, pos: int, kind: str) -> L.LabelMatch | None:
+    """"调整后预算数 X" under "整体收入预算情况": the heading names the metric when the clause names only a stage."""
+    if not L.stage_cues(left, None, ctx.r):
+        return None
+    sec = ctx.doc.section_at(pos)
+    if sec is None:
+        return None
+    return L.nearest_label(sec.title, kind, ctx.r)
+
+
+def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fact]) -> L.LabelMatch | None:
+    """"年初…收入预算 A…。调整后预算数 B": a clause naming only a stage continues the metric last named in the paragraph."""
+    if not L.stage_cues(left, None, ctx.r) or len(_BARE.sub("", left)) > 2:
+        return None
+    sec = ctx.doc.section_at(pos)
+    lo = max(sec.start if sec else 0, pos - 300)
+    for f in reversed(before):
+        if f.start < lo:
+            break
+        if f.kind == kind and f.metric not in ("other", "indicator") and f.stage not in ("change", "none") and f.rule.startswith("metric."):
+            rule = next((m for m, _ in ctx.r.metrics if m.id == f.rule), None)
+            if rule is not None:
+                return L.LabelMatch(rule, len(left), len(left), "")
+    return None
+
+
+def _formula(ctx: _Ctx, q: Quantity, seg_start: int) -> tuple[str, bool] | None:
+    """(head, is_result) when ``q`` sits in a written-out formula "结余结转率=A/(B+C)*100%=R"."""
+    text = ctx.doc.text
+    seg_end = q.span.end
+    while seg_end < len(text) and text[seg_end] not in SEGMENT_END:
+        seg_end += 1
+    seg = text[seg_start:seg_end]
+    lo = max(seg.rfind("："), seg.rfind(":"), seg.rfind("，", 0, q.span.start - seg_start)) + 1
+    body = seg[lo:]
+    m = ctx.r.formula.search(body)
+    if m is None or not regex.search(r"[/÷×*＊]", body):
+        return None
+    eq_at = seg_start + lo + m.end()
+    if q.span.start < eq_at:
+        return None
+    last_eq = seg_start + lo + max(body.rfind("="), body.rfind("＝"))
+    return m.group("head"), q.span.start >= last_eq
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _indicator(ctx: _Ctx, q: Quantity, base: Fact, left: str, s_start: int, s_end: int, new_id) -> Fact | None:
+    r, text = ctx.r, ctx.doc.text
+    sec = ctx.doc.section_at(q.span.start)
+    lo = max(sec.start if sec else 0, q.span.start - 400)
+    window = text[lo:q.span.start]
+    lv1 = _last(r.levels, window, 1)
+    lv2 = _last(r.levels, window, 2)
+    stmt = r.statement.search(left)
+    sentence_left = text[s_start:q.span.start]
+    after = text[q.span.end:s_end]
+    target_cue = r.target.search(sentence_left)
+    is_rate_indicator = base.metric in ("satisfaction_rate", "completion_rate") and stmt is not None
+    if not is_rate_indicator:
+        if lv2 is None and lv1 is None:
+            return None
+        if stmt is None and target_cue is None:
+            return None
+    met: bool | None = None
+    if r.met_false.search(left) or r.met_false.search(after):
+        met = False
+    elif r.met_true.search(left) or r.met_true.search(after) or (stmt and regex.match(r"达到|完成|达标|实现", stmt.group(0))):
+        met = True
+    name = _FILLER.sub("", _LEAD.sub("", left)).strip()[-30:]
+    name = r.name_trim.sub("", name).strip() or base.label
+    value = format(q.value, "f")
+    is_target = target_cue is not None and stmt is None
+    ind = dataclasses.replace(base)
+    ind.fact_id, ind.metric, ind.stage, ind.rule = new_id(), "indicator", "none", r.spec.indicators.statement.id
+    ind.indicator_level1, ind.indicator_level2 = lv1, lv2
+    ind.indicator_name, ind.comparator, ind.met = name, q.comparator, met
+    ind.label = name
+    if is_target:
+        ind.target, ind.target_unit = value, q.unit
+        if met is True:
+            ind.actual, ind.actual_unit = value, q.unit  # "年底均达标完成目标": the target was reached
+    else:
+        ind.actual, ind.actual_unit = value, q.unit
+    ind.parent = None
+    return ind
+
+
+def _last(levels, window: str, level: int) -> str | None:
+    best = None
+    for lv, pat in levels:
+        if lv != level:
+            continue
+        for m in pat.finditer(window):
+            if best is None or m.start() >= best[0]:
+                best = (m.start(), m.group(0))
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+def _inside(start: int, end: int, skip) -> bool:
+    return any(s <= start and end <= e for s, e in skip)
+
+
+def _quantities(doc: Document) -> list[Quantity]:
+    try:
+        from . import quantities
+    except ImportError:  # the quantities stage is not in this tree yet
+        return _fallback_quantities(doc)
+    return quantities.find(doc)
+
+
+_FALLBACK = regex.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|%|人次|人|个|家|条|场|台|名|份|只|项)"
+)
+
+
+def _fallback_quantities(doc: Document) -> list[Quantity]:
+    """A minimal Arabic-numeral finder used only until :mod:`extractor.quantities` exists."""
+    out = []
+    for m in _FALLBACK.finditer(doc.text):
+        num, unit = m.group("num"), m.group("unit")
+        value = Decimal(num.replace(",", ""))
+        kind = "amount" if unit.endswith("元") else "rate" if unit == "%" else "count"
+        wan = None
+        if kind == "amount":
+            wan = value if unit == "万元" else value * 10000 if unit == "亿元" else value / 10000
+        dec = len(num.split(".")[1]) if "." in num else 0
+        out.append(Quantity(kind, value, num, dec, unit, doc.span(m.start(), m.end()), m.group(0), "fallback",
+                            value_wanyuan=wan))
+    return out
