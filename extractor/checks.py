@@ -179,7 +179,8 @@ class Eval:
             if n not in self.missing:
                 self.missing.append(n)
 
-    def fail(self, facts: list[Fact], expected=None, stated=None, difference=None, tolerance=None, **fields: Any) -> None:
+    def fail(self, facts: list[Fact], expected=None, stated=None, difference=None, tolerance=None, /, **fields: Any) -> None:
+        """A failure: the figures (positional: expected, stated, difference, tolerance) and the message fields."""
         self.failures.append(dict(facts=facts, expected=expected, stated=stated, difference=difference, tolerance=tolerance, fields=fields))
 
 
@@ -190,7 +191,12 @@ class Ctx:
     """One document's facts, indexed, with the helpers check functions share."""
 
     def __init__(self, doc: Document, facts: list[Fact], rules: RuleSet) -> None:
-        self.doc, self.facts, self.rules = doc, facts, rules
+        from . import formula as _formula
+
+        self.doc, self.rules, self.all_facts = doc, rules, facts
+        # figures inside a written formula are its operands, judged by ratio.formula, not statements of their own
+        self.formulas = _formula.find(doc.text, rules.formula) if doc.text else []
+        self.facts = [f for f in facts if not any(fm.start <= f.start < fm.end for fm in self.formulas)]
         self.by_id = {f.fact_id: f for f in facts if f.fact_id}
         self.checked_totals: set[str] = set()  # fact ids a named sum rule already judged
 

@@ -105,7 +105,7 @@ class SumArgs(Strict):
 SUM_FIELDS = ("total_name", "stated", "parts", "expected", "difference", "tolerance", "unit", "subject")
 
 
-def _sum_eval(ctx: Ctx, total: Fact, parts: list[Fact], names: list[str]) -> tuple[bool, dict]:
+def _sum_eval(ctx: Ctx, total: Fact, parts: list[Fact], names: list[str]) -> tuple[bool, list[Fact], tuple, dict]:
     unit, wan = _unit([total, *parts])
     expected = sum((value_of(p) for p in parts), ZERO)
     stated = value_of(total)
@@ -122,7 +122,7 @@ def _sum_eval(ctx: Ctx, total: Fact, parts: list[Fact], names: list[str]) -> tup
         unit=unit,
         subject=_subject_name(total.subject),
     )
-    return abs(diff) <= tol, dict(facts=[total, *parts], expected=expected, stated=stated, difference=diff, tolerance=tol, **fields)
+    return abs(diff) <= tol, [total, *parts], (expected, stated, diff, tol), fields
 
 
 @register("sum", SumArgs, SUM_FIELDS)
@@ -141,21 +141,22 @@ def check_sum(ctx: Ctx, a: SumArgs, ev: Eval) -> None:
                 chosen = [(p, ctx.nearest(part_cands[p], t)) for p in a.parts]
                 present = [(p, f) for p, f in chosen if f is not None]
                 if not present:
-                    ev.lack(*(ctx.name(p, stage) for p in a.parts))
+                    ev.lack(ctx.name(a.total, stage) + "的分项")
                     continue
                 ctx.checked_totals.add(t.fact_id)
-                ok, fail = _sum_eval(ctx, t, [f for _, f in present], [ctx.short(p) for p, _ in present])
-                if len(present) < len(a.parts):  # partial: parts may not exceed the total
+                ok, facts, cols, fields = _sum_eval(ctx, t, [f for _, f in present], [ctx.short(p) for p, _ in present])
+                listed = len(present) >= 2 and all(f.parent == t.fact_id for _, f in present)
+                if len(present) < len(a.parts) and not listed:  # partial: parts may not exceed the total
                     ev.lack(*(ctx.name(p, stage) for p, f in chosen if f is None))
-                    ok = fail["difference"] >= -fail["tolerance"]
-                results.append((ok, fail))
+                    ok = cols[2] >= -cols[3]
+                results.append((ok, facts, cols, fields))
             if not results:
                 continue
-            if any(ok for ok, _ in results):
+            if any(r[0] for r in results):
                 ev.ok()
             else:
-                fail = min((f for _, f in results), key=lambda f: abs(f["difference"]))
-                ev.fail(total_name=ctx.name(a.total, stage), **fail)
+                _, facts, cols, fields = min(results, key=lambda r: abs(r[2][2]))
+                ev.fail(facts, *cols, total_name=ctx.name(a.total, stage), **fields)
 
 
 class BreakdownArgs(Strict):
@@ -181,13 +182,13 @@ def check_breakdown(ctx: Ctx, a: BreakdownArgs, ev: Eval) -> None:
         if not kids:
             continue
         names = [k.label or ctx.short(k.metric) for k in kids]
-        ok, fail = _sum_eval(ctx, total, kids, names)
+        ok, facts, cols, fields = _sum_eval(ctx, total, kids, names)
         if len(kids) == 1:
-            ok = fail["difference"] >= -fail["tolerance"]
+            ok = cols[2] >= -cols[3]
         if ok:
             ev.ok()
         else:
-            ev.fail(total_name=total.label or ctx.name(total.metric, total.stage), **fail)
+            ev.fail(facts, *cols, total_name=total.label or ctx.name(total.metric, total.stage), **fields)
 
 
 # --------------------------------------------------------------------------- ratios
@@ -347,7 +348,7 @@ class FormulaArgs(Strict):
 @register("formula", FormulaArgs, ("name", "formula", "stated", "expected", "difference", "tolerance"))
 def check_formula(ctx: Ctx, a: FormulaArgs, ev: Eval) -> None:
     """Every formula written out in the text, evaluated exactly over its operands' rounding."""
-    found = _formula.find(ctx.doc.text, ctx.rules.formula) if ctx.doc.text else []
+    found = ctx.formulas
     if not found:
         ev.lack("文中写出的计算公式")
         return
@@ -359,7 +360,7 @@ def check_formula(ctx: Ctx, a: FormulaArgs, ev: Eval) -> None:
         if v.consistent:
             ev.ok()
             continue
-        involved = [f for f in ctx.facts if fm.start <= f.start < fm.end] or [_synthetic(ctx, fm)]
+        involved = [f for f in ctx.all_facts if fm.start <= f.start < fm.end] or [_synthetic(ctx, fm)]
         mid = v.computed.mid
         shown = mid.quantize(Decimal(1).scaleb(-(v.decimals + 2))) if mid != 0 else mid
         pct = "%" if fm.result.strip().endswith(("%", "％")) else ""
@@ -400,7 +401,7 @@ def check_flow(ctx: Ctx, a: FlowArgs, ev: Eval) -> None:
                     missing = missing or m
                     continue
                 unit, wan = _unit([r, *got])
-                exp = _interval(terms, got).mid
+                exp = sum((value_of(f) * t.sign for t, f in zip(terms, got)), ZERO)
                 tol = sum_tolerance([r, *got])
                 diff = value_of(r) - exp
                 options.append((abs(diff) <= tol, [r, *got], (exp, value_of(r), diff, tol), dict(

@@ -329,10 +329,18 @@ def check_claim(ctx: Ctx, a: ClaimArgs, ev: Eval) -> None:
             ev.ok()
             continue
         unit, wan = _unit([c, spent])
-        s, _ = ctx.sentence_of(c)
-        ev.fail([c, spent], value_of(spent), value_of(c), over, tol, claim=ctx.doc.text[max(s, c.start - 16) : c.end].strip("，,；; "),
+        ev.fail([c, spent], value_of(spent), value_of(c), over, tol, claim=_clause(ctx, c),
                 stated=fmt_fact(c, wan), spent_name=ctx.name(spent.metric, spent.stage), spent=fmt_fact(spent, wan), over=fmt(over),
                 unit=unit, subject=_subject_name(c.subject))
+
+
+def _clause(ctx: Ctx, f: Fact) -> str:
+    """The clause a figure closes: back to the previous comma, semicolon or full stop (at most 40 chars)."""
+    text = ctx.doc.text
+    i = f.start
+    while i > max(0, f.start - 40) and text[i - 1] not in "，,；;。：:（(":
+        i -= 1
+    return text[i : f.end].strip()
 
 
 # --------------------------------------------------------------------------- 自评表 blocks
