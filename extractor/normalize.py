@@ -75,6 +75,7 @@ class _Meta(patterns.Strict):
     scan_chars: int = 3000
     department_labels: list[_Pat]
     department_titles: list[_Pat]
+    department_fallbacks: list[_Pat] = []
     department_valid: str
     department_reject: str
     department_strip: str
@@ -118,7 +119,7 @@ class Layout:
         def c(p: str, entry: str | None = None) -> regex.Pattern:
             return patterns.compile_pattern(p, pieces, name, entry)
 
-        for group in (f.page_numbers, f.headings, f.metadata.department_labels, f.metadata.department_titles, f.metadata.years, f.metadata.kinds):
+        for group in (f.page_numbers, f.headings, f.metadata.department_labels, f.metadata.department_titles + f.metadata.department_fallbacks, f.metadata.years, f.metadata.kinds):
             patterns.check_unique(name, [x.id for x in group])
         self.page_numbers = [Rule(p.id, c(p.pattern, p.id), edge_only=p.edge_only) for p in f.page_numbers]
         self.running = f.running
@@ -135,6 +136,7 @@ class Layout:
         self.meta = m
         self.dept_labels = [Rule(p.id, c(p.pattern, p.id)) for p in m.department_labels]
         self.dept_titles = [Rule(p.id, c(p.pattern, p.id)) for p in m.department_titles]
+        self.dept_fallbacks = [Rule(p.id, c(p.pattern, p.id)) for p in m.department_fallbacks]
         self.dept_valid = c(m.department_valid, "department_valid")
         self.dept_reject = c(m.department_reject, "department_reject")
         self.dept_strip = c(m.department_strip, "department_strip")

@@ -126,7 +126,7 @@ def _title(head: str, lay: Layout) -> str | None:
         t = ln.strip(" |")
         if re.search(r"\.(?:pdf|docx?|html?|txt)$", t, re.I):
             continue
-        if len(t) <= 80 and re.search(r"绩效|自评|评价报告|决算", t) and re.search(r"报告|自评表|总结|评价|说明", t):
+        if len(t) <= 80 and not t.endswith("。") and re.search(r"绩效|自评|评价报告|决算", t) and re.search(r"报告|自评表|总结|自评价", t):
             return t
     return None
 
@@ -145,11 +145,23 @@ def _department(head: str, lay: Layout) -> str | None:
             name = _clean_dept(m.group("name"), lay)
             if name:
                 return name
+    found: list[str] = []
     for rule in lay.dept_titles:
         for m in rule.rx.finditer(head):
             cand = _clean_dept(m.group("name"), lay)
             if cand:
-                return cand
+                found.append(cand)
+    # a name that starts with a place (深圳市…, 西平县…) beats a phrase that merely ends like one
+    for cand in found:
+        if _region(cand, lay):
+            return cand
+    if found:
+        return found[0]
+    for rule in lay.dept_fallbacks:
+        for m in rule.rx.finditer(head):
+            name = _clean_dept(m.group("name"), lay)
+            if name:
+                return name
     return None
 
 

@@ -52,8 +52,8 @@ def read_pdf(path: Path, data: bytes, limits: Limits) -> PdfRead:
                 raise UnreadableReport("timeout", path, f"reading page {i + 1}")
             page = pdf[i]
             w, h = page.get_size()
-            text, boxes = _page_text(page, h, limits.max_chars_per_page)
-            if len(boxes) >= limits.max_chars_per_page:
+            text, boxes, cut = _page_text(page, h, limits.max_chars_per_page)
+            if cut:
                 out.warnings.append(f"[E106] too_large: page {i + 1} text cut at {limits.max_chars_per_page} characters")
             total += len(text)
             if total > limits.max_total_chars:
@@ -70,13 +70,14 @@ def read_pdf(path: Path, data: bytes, limits: Limits) -> PdfRead:
     return out
 
 
-def _page_text(page, height: float, max_chars: int) -> tuple[str, list[tuple[float, float, float, float] | None]]:
-    """Page text in pdfium's reading order, one box per raw character (None for generated breaks)."""
+def _page_text(page, height: float, max_chars: int) -> tuple[str, list[tuple[float, float, float, float] | None], bool]:
+    """Page text in pdfium's reading order, one box per raw character (None for generated breaks); True if cut."""
     tp = page.get_textpage()
     try:
-        n = min(tp.count_chars(), max_chars)
+        count = tp.count_chars()
+        n = min(count, max_chars)
         if n <= 0:
-            return "", []
+            return "", [], False
         s = tp.get_text_range(0, n)
         if len(s) != n:  # surrogate pairs or generated chars: fall back to one call per character
             s = "".join(tp.get_text_range(k, 1) or " " for k in range(n))
@@ -106,7 +107,7 @@ def _page_text(page, height: float, max_chars: int) -> tuple[str, list[tuple[flo
                 seen[key] = (x0, y0)
             chars.append(ch)
             boxes.append((x0, height - y1, x1, height - y0))
-        return "".join(chars), boxes
+        return "".join(chars), boxes, count > max_chars
     finally:
         tp.close()
 
