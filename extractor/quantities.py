@@ -96,6 +96,7 @@ class NumbersFile(Strict):
     filters: list[Filter]
     unit_headers: list[Header]
     block_extent: int = 3000
+    block_breakers: list[str] = []
 
 
 # --------------------------------------------------------------------------- grammar
@@ -139,6 +140,7 @@ class Grammar:
     comparators: dict[str, str]  # written form -> symbol
     block_extent: int
     prefilter: regex.Pattern
+    block_breakers: frozenset[str]
 
 
 @functools.lru_cache(maxsize=4)
@@ -192,7 +194,7 @@ def grammar(directory: str | None = None) -> Grammar:
     comparators = {form: c.symbol for c in spec.comparators for form in c.forms}
     prefilter = regex.compile(r"[0-9０-９零〇○一二两兩三四五六七八九十壹贰叁肆伍陆陸柒捌玖拾]")
     return Grammar(scanner, rule_ids, {r.id: r.kind for r in spec.rules}, masks, [m.id for m in spec.masks], filters, headers,
-                   amount_units, count_units, comparators, spec.block_extent, prefilter)
+                   amount_units, count_units, comparators, spec.block_extent, prefilter, frozenset(spec.block_breakers))
 
 
 def _compile_expanded(pattern: str, entry: str) -> regex.Pattern:
@@ -268,14 +270,15 @@ def _header_blocks(g: Grammar, text: str) -> tuple[list[int], list[str]]:
     return ends, units
 
 
-def _block_unit(g: Grammar, text: str, hdr_ends: list[int], hdr_units: list[str], s: int) -> str | None:
+def _block_index(g: Grammar, text: str, hdr_ends: list[int], s: int) -> int | None:
+    """Index of the unit header whose block holds offset ``s`` (before closing by later quantities)."""
     i = bisect_right(hdr_ends, s) - 1
     if i < 0:
         return None
     start = hdr_ends[i]
     if s - start > g.block_extent or text.find("。", start, s) != -1:
         return None
-    return hdr_units[i]
+    return i
 
 
 def _build(g: Grammar, m: regex.Match, rule: str, text: str, block_unit: str | None, unit_source: str) -> Quantity | None:
@@ -384,6 +387,7 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
     mstarts, mends = _masked_spans(g, text)
     hdr_ends, hdr_units = _header_blocks(g, text) if default_unit is None else ([], [])
     out: list[Quantity] = []
+    closed: set[int] = set()  # headers whose block a later quantity ended
     groupindex = g.scanner.groupindex
     branch_names = [f"R{i}" for i in range(len(g.rule_ids))]
     for m in g.scanner.finditer(text):
@@ -403,7 +407,8 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
             if default_unit is not None:
                 block, source = _WS.sub("", default_unit), "table_header"
             elif hdr_ends:
-                block = _block_unit(g, text, hdr_ends, hdr_units, s)
+                h = _block_index(g, text, hdr_ends, s)
+                block = hdr_units[h] if h is not None and h not in closed else None
                 source = "block"
             if block is not None and block not in g.amount_units and block != "%":
                 block = None
@@ -412,6 +417,12 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
         q = _build(g, m, rule, text, block, source)
         if q is None:
             continue
+        if hdr_ends and q.rule != "number.bare":
+            h = _block_index(g, text, hdr_ends, s)
+            if h is not None and h not in closed:
+                hu = g.amount_units.get(hdr_units[h])
+                if q.unit in g.block_breakers or (q.kind == "amount" and hu is not None and q.unit != hu.unit):
+                    closed.add(h)
         start, end = s + offset, e + offset
         span = doc.span(start, end) if doc is not None else Span("", 1, start, end)
         out.append(replace(q, span=span))
