@@ -260,7 +260,7 @@ def write_sql(url: str, documents: Any, facts_parquet: Path, findings_parquet: P
 
     from .bulk import DOCUMENT_COLUMNS
 
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(sql_url(url))
     md = sa.MetaData()
     ints = set(DOCUMENT_TYPES)
     docs_t = sa.Table("documents", md, *(sa.Column(c, sa.Integer if c in ints else sa.Text) for c in DOCUMENT_COLUMNS))
@@ -277,7 +277,11 @@ def write_sql(url: str, documents: Any, facts_parquet: Path, findings_parquet: P
                 for t in (facts_t, findings_t):
                     conn.execute(t.delete().where(t.c.doc_id.in_(chunk)))
                 conn.execute(docs_t.delete().where(docs_t.c.doc_id.in_(chunk)))
-            for chunk in _chunks(paths, 1000):
+            for chunk in _chunks(paths, 1000):  # earlier versions of the same files
+                old = [r[0] for r in conn.execute(sa.select(docs_t.c.doc_id).where(docs_t.c.path.in_(chunk))) if r[0]]
+                for ids_old in _chunks(old, 1000):
+                    for t in (facts_t, findings_t):
+                        conn.execute(t.delete().where(t.c.doc_id.in_(ids_old)))
                 conn.execute(docs_t.delete().where(docs_t.c.path.in_(chunk)))
             if doc_rows:
                 conn.execute(docs_t.insert(), doc_rows)
@@ -289,6 +293,19 @@ def write_sql(url: str, documents: Any, facts_parquet: Path, findings_parquet: P
             conn.execute(sa.text(department_year_sql()))
     finally:
         engine.dispose()
+
+
+def sql_url(url: str) -> str:
+    """``postgresql://…`` with the driver that is installed (psycopg 3 unless psycopg2 is there)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            try:
+                import psycopg2  # noqa: F401
+
+                return "postgresql+psycopg2://" + url[len(prefix):]
+            except ImportError:
+                return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _chunks(seq: list, n: int):
