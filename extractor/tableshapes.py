@@ -127,13 +127,14 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 def _rows_of(text: str, a: int, b: int) -> tuple[list[list[Tok]], str]:
     seg_lines = [(a + m.start(), a + m.end()) for m in _LINE.finditer(text[a:b]) if m.end() > m.start()]
     pipe = [(s, e) for s, e in seg_lines if "|" in text[s:e]]
-    starts_col0 = sum(1 for s, e in pipe if text[s] == "|")
-    indented = sum(1 for s, e in pipe if text[s:e].lstrip().startswith("|") and text[s] != "|")
-    one_cell = sum(1 for s, e in pipe if text[s:e].count("|") == 1 and text[s:e].rstrip().endswith("|"))
-    if starts_col0 >= max(2, len(pipe) // 3):
-        kind, starts = "rows", [s for s, e in seg_lines if text[s] == "|"]
-    elif indented >= len(pipe) // 2 and indented > one_cell:
-        kind, starts = "rows", [s for s, e in seg_lines if text[s] not in " \t|\n" and text[s:e].strip()]
+    lead = [(s, e) for s, e in pipe if text[s:e].lstrip().startswith("|")]
+    multi = sum(1 for s, e in lead if text[s:e].count("|") >= 3)
+    if len(lead) >= max(2, len(pipe) // 2) and multi >= max(2, len(lead) // 3):
+        # | a | b | c |: a row begins at each line that begins with |
+        kind, starts = "rows", [s for s, e in seg_lines if text[s:e].lstrip().startswith("|")]
+    elif len(lead) >= max(2, len(pipe) // 2):
+        # a label line, then its cells on "| cell" lines: a row begins at a line without |
+        kind, starts = "rows", _label_line_starts(text, seg_lines)
     else:
         kind, starts = "stream", []
     if kind == "rows":
@@ -147,6 +148,28 @@ def _rows_of(text: str, a: int, b: int) -> tuple[list[list[Tok]], str]:
         return [r for r in rows if r], kind
     toks = [Tok(text[cs:ce], cs, ce) for cs, ce in _cells(text, a, b)]
     return segment(toks), kind
+
+
+def _label_line_starts(text: str, seg_lines: list[tuple[int, int]]) -> list[int]:
+    """Row starts in the label-line shape: a line without | that is not the wrapped tail of the cell above
+    (``社会效益`` / ``指标``: a tail is ≤ 2 characters, indented, or completes a known label)."""
+    v = vocab()
+    starts = []
+    prev_cell = ""
+    for s, e in seg_lines:
+        line = text[s:e]
+        body = line.strip()
+        if not body:
+            continue
+        if body.startswith("|"):
+            prev_cell = body.split("|")[-1].strip() or prev_cell
+            continue
+        joined = norm(prev_cell + body)
+        tail = line[0] in " \t" or len(body) <= 2 or (prev_cell and (v.level2.search(joined) or v.level1.search(joined)))
+        if not (tail and starts):
+            starts.append(s)
+        prev_cell = body
+    return starts
 
 
 def segment(toks: list[Tok]) -> list[list[Tok]]:
@@ -263,7 +286,12 @@ def read_scrambled(doc: Document, tt: TextTable) -> TableResult:
         joined = "".join(keys)
         e = match(v.unit_cues, joined)
         reader.unit = e.key if e else None
-    head = [i for i, k in enumerate(keys) if match(v.budget_columns, k)]
+    head: list[int] = []
+    for i, k in enumerate(keys):  # the first run of budget column headers
+        if match(v.budget_columns, k):
+            head.append(i)
+        elif head and i - head[-1] > 2:
+            break
     ind_start = next((i for i, k in enumerate(keys) if k == "一级指标"), len(words))
     if head:
         zone = words[head[-1] + 1 : ind_start] if head[-1] < ind_start else []
@@ -314,11 +342,11 @@ def _scrambled_budget(reader: Reader, zone: list[Tok]) -> None:
             while i < len(zone) and (_NUMLIKE.match(zone[i].key) or _is_run(zone[i].key)):
                 run.append(zone[i])
                 i += 1
+            parts = _row_runs(run)
             if pending is not None:
-                labelled.append((pending[0], pending[1], run))
+                labelled.append((pending[0], pending[1], parts.pop(0)))
                 pending = None
-            else:
-                orphans.append(run)
+            orphans.extend(parts)
             continue
         if pending is not None:
             orphan_labels.append(pending)
@@ -344,6 +372,19 @@ def _scrambled_budget(reader: Reader, zone: list[Tok]) -> None:
         _solve_total(reader, lab_tok, lab, total_vals)
     for t, lab, run in labelled:
         _plain_row(reader, t, lab, run)
+
+
+def _row_runs(run: list[Tok]) -> list[list[Tok]]:
+    """Cut a run of figures where a new row's amounts begin (an amount after a score, rate or dash)."""
+    parts: list[list[Tok]] = [[]]
+    prev = None
+    for t in run:
+        k = _fig_kind(t)
+        if k == "amount" and prev in ("small", "rate", "dash") and parts[-1]:
+            parts.append([])
+        parts[-1].append(t)
+        prev = k
+    return parts
 
 
 def _is_run(key: str) -> bool:
@@ -513,33 +554,23 @@ def _header_word(key: str) -> bool:
 def _scrambled_labels(words: list[Tok], run: list[Tok], v) -> tuple[list[str], list[str]]:
     """Level-2 labels and indicator names in drawing order; a lone 率/性 fragment joins the name before it."""
     in_run = {id(w) for w in run}
-    l2s, names, chunk = [], [], []
+    l2s, names = [], []
     keys = [w.key for w in words]
-
-    def flush():
-        if chunk:
-            names.append("".join(chunk))
-            chunk.clear()
-
     for i, w in enumerate(words):
         k = w.key
-        if id(w) in in_run or _NUMLIKE.match(k) or _header_word(k) or match(v.total_rows, k):
-            flush()
+        if id(w) in in_run or _NUMLIKE.match(k) or _header_word(k) or match(v.total_rows, k) or v.stop_labels.search(k):
             continue
         if v.level2.search(k):
-            flush()
             nxt = next((x for x in keys[i + 1 :] if v.level2.search(x)), "")
             if not (v.level1.search(k) and "满意度" in nxt):
                 l2s.append(clean(w.raw))
             continue
         if v.level1.search(k):
-            flush()
             continue
-        chunk.append(clean(w.raw))
-    flush()
+        names.append(clean(w.raw))
     merged: list[str] = []
     for nm in names:
-        if len(nm) <= 1 and merged:
+        if len(nm) <= 1 and merged:  # a wrapped tail (率) printed apart from its name
             merged[-1] += nm
         else:
             merged.append(nm)
