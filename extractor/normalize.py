@@ -243,7 +243,7 @@ def _furniture(lines_by_page: list[list[Line]], lay: Layout) -> None:
         seen = set()
         for ln in kept[:edge] + kept[-edge:]:
             if len(ln.text) <= lay.running.max_chars:
-                seen.add(re.sub(r"\d+", "#", ln.text.replace(" ", "")))
+                seen.add(_running_key(ln.text))
         for k in seen:
             counts[k] = counts.get(k, 0) + 1
     n = len(lines_by_page)
@@ -254,8 +254,16 @@ def _furniture(lines_by_page: list[list[Line]], lay: Layout) -> None:
     for lines in lines_by_page:
         kept = [ln for ln in lines if not ln.drop]
         for ln in kept[:edge] + kept[-edge:]:
-            if re.sub(r"\d+", "#", ln.text.replace(" ", "")) in running:
+            if _running_key(ln.text) in running:
                 ln.drop = "page.running"
+
+
+def _running_key(text: str) -> str:
+    """A running line compared across pages: a page number in it is ignored, amounts are not."""
+    t = text.replace(" ", "")
+    if regex.search(r"\d[.,，]\d", t) or len(regex.findall(r"\d", t)) > 4:
+        return t
+    return regex.sub(r"\d+", "#", t)
 
 
 def _is_heading_start(text: str, lay: Layout) -> bool:

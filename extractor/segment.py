@@ -43,10 +43,10 @@ def sections(text: str, tables: list[Table] | None = None, lay: Layout | None = 
             if not m:
                 continue
             rest = stripped[m.end():]
-            if not rest.strip() or rest[:1].isdigit() and h.level in (3, 4) and rest[:2] != rest[:2].strip():
+            if not rest.strip():
                 break
-            if h.level in (3, 4) and re.match(r"\s*(?:万元|亿元|元|%|％|个|人|年|月|日)", rest):
-                break  # "1.2 万元" or "3、5 月" style numbers, not headings
+            if h.level in (3, 4) and re.match(r"\s*\d+(?:\.\d+)?\s*(?:万|亿|元|%|％|月|日|个|人|次|项)", rest):
+                break  # "3、5 月" or "1、2 万元": a list of numbers, not a heading
             title = rest.strip()
             stop = lay.title_stop.search(title)
             if stop:

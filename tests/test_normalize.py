@@ -1,0 +1,123 @@
+"""Normalization: reflow, page furniture, width folding inside numbers, split numbers, provenance."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.ingest import from_text
+from extractor.model import Page
+from extractor.normalize import fold_char, normalize
+
+# A hard-wrapped text in the seed's shape: ~30 characters a line, a blank line between lines.
+WRAPPED = [
+    "深圳市某某区企业发展服务中心（以下简称“本单位”）自",
+    "觉践行习近平新时代中国特色社会主义思想，全面贯彻落实习近",
+    "平总书记重要讲话和重要指示精神，做好招商引资前置服务，搭建企",
+    "业交流合作平台，引导企业参加各种经贸交流活动，打造服务响",
+    "应体系，加快优质服务资源集聚，推动企业高质量发展。",
+    "1.本单位 2020 年度整体收入预算情况",
+    "年初本单位收入预算 22,719.86 万元，全部为一般公共预算财政",
+    "拨款收入，比2019年增加17,019.31万元，增长率为298.56%，增",
+    "长的主要原因：一是增加了一项专项费用，支出决算数1,540.",
+    "23万元，其中人员经费决算数1,352.20万元，日常公用经费 188.03",
+    "万元，调整后项目支出预算数 292,305.04 万元，其中基建项目 537",
+    "69 个。",
+]
+
+
+def _seedlike(lines: list[str]) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+def _pages(*texts: str) -> list[Page]:
+    return [Page(i + 1, t) for i, t in enumerate(texts)]
+
+
+@pytest.fixture(scope="module")
+def wrapped():
+    return from_text(_seedlike(WRAPPED))
+
+
+@pytest.mark.parametrize(
+    "whole",
+    [
+        "自觉践行习近平新时代中国特色社会主义思想",
+        "全面贯彻落实习近平总书记重要讲话",
+        "搭建企业交流合作平台",
+        "支出决算数1,540.23万元",
+        "日常公用经费 188.03万元",
+        "增长的主要原因：",
+    ],
+    ids=["xi-jinping-join", "second-xi-join", "mid-word", "split-decimal", "unit-on-next-line", "join-before-colon"],
+)
+def test_wrapped_sentence_comes_back_whole(wrapped, whole):
+    assert whole in wrapped.text
+
+
+def test_paragraph_breaks_kept_at_sentence_end_and_numbered_item(wrapped):
+    assert "推动企业高质量发展。\n1.本单位 2020 年度整体收入预算情况\n年初本单位" in wrapped.text
+
+
+def test_two_digit_runs_across_a_join_do_not_fuse(wrapped):
+    assert "537 69 个" in wrapped.text
+    assert "53769" not in wrapped.text
+
+
+@pytest.mark.parametrize(
+    "footer",
+    ["— 3 —", "- 3 -", "-3-", "第 3 页", "第3页 共10页", "3"],
+    ids=["em-dash", "hyphen", "tight-hyphen", "di-ye", "di-ye-gong", "bare"],
+)
+def test_page_numbers_dropped(footer):
+    body = "本单位年度预算执行率为 98.48%，{}工作完成良好，达到预期目标。\n"
+    pages = _pages(*(body.format(w) + footer.replace("3", n) + "\n" for w, n in (("党建", "1"), ("业务", "3"), ("后勤", "4"))))
+    got = normalize(pages).text
+    assert got.count("98.48%") == 3
+    for line in got.split("\n"):
+        assert line.strip() not in {footer, footer.replace("3", "1"), footer.replace("3", "4")}
+
+
+def test_running_header_and_footer_dropped():
+    pages = _pages(*(f"某某区教育局2020年度部门整体支出绩效自评报告\n第{i}部分正文，预算数 {i}00.00 万元。\n某某区教育局\n— {i} —\n" for i in range(1, 5)))
+    got = normalize(pages).text
+    assert "某某区教育局2020年度部门整体支出绩效自评报告" not in got
+    assert "\n某某区教育局" not in got and not got.startswith("某某区教育局\n")
+    assert "第3部分正文，预算数 300.00 万元。" in got
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        ("调整后预算数２９３，９２９．９６万元", "调整后预算数293,929.96万元"),
+        ("执行率９８．４８％，较上年提高", "执行率98.48%，较上年提高"),
+        ("一是加强管理，二是完善制度", "一是加强管理，二是完善制度"),
+        ("分别为12，15和18个", "分别为12，15和18个"),
+        ("共计１，２３４，５６７元", "共计1,234,567元"),
+        ("ＰＭ２．５浓度下降", "PM2.5浓度下降"),
+    ],
+    ids=["fullwidth-amount", "fullwidth-rate", "prose-comma-kept", "list-comma-kept", "two-groups", "letters"],
+)
+def test_width_folding_inside_numbers_only(raw, want):
+    assert from_text(raw).text == want
+
+
+def test_traditional_to_simplified_and_pinyin_noise():
+    doc = from_text("| 2020年度項(xiàng)目支出績效自評表 |\n| 實(shí)施單位 | 麗江市古城區(qū)自然資源局 |")
+    assert "2020年度项目支出绩效自评表" in doc.text
+    assert "丽江市古城区自然资源局" in doc.text
+    assert "xiàng" not in doc.text
+
+
+def test_provenance_every_char_maps_back():
+    raw = _seedlike(WRAPPED) + "\n\n\n\n" + _seedlike(["（二）执行率９８．４８％。", "第二页的正文内容。"])
+    doc = from_text(raw)
+    assert len(doc.pages) == 2
+    assert len(doc.char_page) == len(doc.char_src) == len(doc.text)
+    for i, ch in enumerate(doc.text):
+        if ch.isspace():
+            continue
+        src = doc.pages[doc.char_page[i] - 1].text[doc.char_src[i]]
+        assert ch == src or ch == fold_char(src), (i, ch, src)
+    i = doc.text.index("第二页")
+    assert doc.page_of(i) == 2
+    assert doc.page_of(doc.text.index("习近平")) == 1

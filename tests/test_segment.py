@@ -1,0 +1,135 @@
+"""Structure: the heading ladder, sentences, and metadata on the seed and the real-dev openings."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import ingest
+from extractor.segment import metadata, sections, sentences
+
+LADDER = "\n".join(
+    [
+        "2020 年度部门整体绩效自评报告",
+        "一、部门（单位）基本情况",
+        "（一）部门主要职能",
+        "负责全区企业服务。",
+        "（三）2020 年部门预算编制情况",
+        "1.本单位 2020 年度整体收入预算情况",
+        "年初收入预算 22,719.86 万元。",
+        "（1）年初支出预算数 1.2 万元。",
+        "①人员经费",
+        "1.2万元用于培训，3、5 月完成。",
+        "2、本单位 2020 年度整体支出预算情况",
+        "二、绩效自评情况",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def ladder():
+    return sections(LADDER)
+
+
+def test_heading_levels_and_paths(ladder):
+    got = [(s.level, s.marker, s.title) for s in ladder]
+    assert got == [
+        (1, "一、", "部门（单位）基本情况"),
+        (2, "（一）", "部门主要职能"),
+        (2, "（三）", "2020 年部门预算编制情况"),
+        (3, "1.", "本单位 2020 年度整体收入预算情况"),
+        (4, "（1）", "年初支出预算数 1.2 万元"),
+        (5, "①", "人员经费"),
+        (3, "2、", "本单位 2020 年度整体支出预算情况"),
+        (1, "二、", "绩效自评情况"),
+    ]
+    assert ladder[3].path == "一、部门（单位）基本情况 > （三）2020 年部门预算编制情况 > 1.本单位 2020 年度整体收入预算情况"
+
+
+def test_section_ranges_end_at_next_heading_of_same_level(ladder):
+    first = ladder[0]
+    assert LADDER[first.start :].startswith("一、")
+    assert LADDER[first.end :].startswith("二、")
+    item = ladder[3]
+    assert LADDER[item.end :].startswith("2、")
+
+
+def test_numbers_are_not_headings(ladder):
+    assert not any(s.title.startswith("2万元") or s.marker == "1.2" for s in ladder)
+
+
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("预算执行率是 98.48%。剩余指标 4,463.51 万元；结转 0.076 万元！", ["预算执行率是 98.48%。", "剩余指标 4,463.51 万元；", "结转 0.076 万元！"]),
+        ("本单位 2020 年度总体预算、决算情况：\n（1）年初预算 1.5 万元", ["本单位 2020 年度总体预算、决算情况：", "（1）年初预算 1.5 万元"]),
+        ("他说：“完成了。”然后离开", ["他说：“完成了。”", "然后离开"]),
+        ("一、基本情况\n本单位完成目标", ["一、基本情况", "本单位完成目标"]),
+    ],
+    ids=["ends-not-decimals", "line-final-colon", "closing-quote", "no-run-across-heading"],
+)
+def test_sentences(text, want):
+    assert [text[s.start : s.end] for s in sentences(text)] == want
+
+
+@pytest.mark.parametrize(
+    "text,dept,year,kind,region",
+    [
+        ("2021年茂名市发展和改革局部门整体支出绩效自评报告\n根据《关于开展 2022 年市级财政资金绩效自评工作的通知》", "茂名市发展和改革局", 2021, "department_overall", "茂名市"),
+        ("预算绩效管理\n- 发布日期: 2025-04-29\n红河州数据发展中心2024年度项目支出绩效单位自评报告", "红河州数据发展中心", 2024, "project", "红河州"),
+        ("部门预算项目支出绩效自评表(2023年度)\n主管部门 |\n某某县发展和改革局本级 |\n实施单位 (盖章) |\n某某县发展和改革局 |", "某某县发展和改革局", 2023, "self_evaluation_table", "某某县"),
+        ("2020 年度部门整体绩效自评报告\n部门名称（公章）：深圳市福田区企业发展服务中心", "深圳市福田区企业发展服务中心", 2020, "department_overall", "深圳市福田区"),
+        ("农村项目绩效自评报告\n现将我镇20xx年度衔接资金项目绩效自评报告给予公开如下", None, None, "project", None),
+        ("根据安排，全区“三公”经费决算数2364万元，比上年下降16.77%。", None, None, None, None),
+    ],
+    ids=["maoming-title", "honghe-not-pubdate", "table-implementing-unit", "seed-label", "masked-year", "not-a-report"],
+)
+def test_metadata_cases(text, dept, year, kind, region):
+    doc = ingest.from_text(text)
+    m = doc.metadata
+    assert (m.department, m.year, m.kind, m.region) == (dept, year, kind, region)
+
+
+def test_seed_metadata_and_structure(seed_doc):
+    m = seed_doc.metadata
+    assert m.department == "深圳市福田区企业发展服务中心"
+    assert m.year == 2020
+    assert m.kind == "department_overall"
+    assert m.region == "深圳市福田区"
+    paths = [s.path for s in seed_doc.sections]
+    assert "一、部门（单位）基本情况 > （三）2020 年部门预算编制情况 > 1.本单位 2020 年度整体收入预算情况" in paths
+    items = [s for s in seed_doc.sections if s.title.startswith("葆初心")]
+    assert items and items[0].level == 3
+
+
+# The truth for each real-dev file is its row in ../shared/real-dev/README.md.
+REAL = [
+    ("real-001.txt", "红河州数据发展中心", 2024, "project"),
+    ("real-003.txt", "霍邱县教育局", 2022, None),
+    ("real-005.txt", "许昌市河湖水系水源调度中心", 2022, "department_overall"),
+    ("real-006.txt", "西平县交通运输局", 2022, "project"),
+    ("real-008.txt", None, None, "project"),
+    ("real-012.txt", "茂名市发展和改革局", 2021, "department_overall"),
+    ("real-015.txt", "青神县发展和改革局", 2023, "self_evaluation_table"),
+    ("real-020.txt", "丽江市古城区自然资源局", 2020, "self_evaluation_table"),
+    ("real-022.txt", "上海市普陀区体育事业管理中心", 2022, "self_evaluation_table"),
+    ("real-024.txt", None, 2016, None),
+]
+
+
+@pytest.mark.parametrize("name,dept,year,kind", REAL, ids=[r[0] for r in REAL])
+def test_real_dev_metadata(real_dev, name, dept, year, kind):
+    m = ingest.read(real_dev / name).metadata
+    assert m.department == dept
+    assert m.year == year
+    if kind is not None:
+        assert m.kind == kind
+
+
+@pytest.mark.xfail(strict=True, reason="the excerpt names neither the department nor the report's year outside prose")
+def test_real_dev_014_year(real_dev):
+    assert ingest.read(real_dev / "real-014.txt").metadata.year == 2020
+
+
+def test_metadata_unknown_stays_none():
+    m = metadata("本单位认真开展了自评工作。")
+    assert (m.department, m.year, m.kind, m.region) == (None, None, None, None)
