@@ -380,19 +380,29 @@ class DuplicateArgs(Strict):
     exclude_stages: list[str] = []
     other_period: str  # regex for text before a figure that puts it in another period or comparison
     min_confidence: float = 0.8
+    year: str = r"((?:19|20)\d{2})\s*年"
+
+
+def _differ(x: Fact, y: Fact) -> bool:
+    """Two statements of one figure disagree: printed alike, any difference; else beyond both roundings."""
+    if x.unit == y.unit and decimals_of(x.value, x.decimals) == decimals_of(y.value, y.decimals):
+        return x.value != y.value
+    return abs(value_of(x) - value_of(y)) > fact_half_unit(x) + fact_half_unit(y)
 
 
 @register("duplicate", DuplicateArgs, ("name", "values", "difference", "unit", "subject"))
 def check_duplicate(ctx: Ctx, a: DuplicateArgs, ev: Eval) -> None:
     """The same metric, stage and subject stated twice (different sentences) with values that differ beyond rounding."""
-    other = regex.compile(a.other_period)
+    other, year = regex.compile(a.other_period), regex.compile(a.year)
+    own = ctx.doc.metadata.year
     groups: dict[tuple[str, str, str], list[Fact]] = {}
     for f in ctx.facts:
         if f.value is None or f.metric in a.exclude_metrics or f.stage in a.exclude_stages or f.confidence < a.min_confidence:
             continue
         if ctx.doc.text:
             s, _ = ctx.sentence_of(f)
-            if other.search(ctx.doc.text[max(s, f.start - 20) : f.start]):
+            before = ctx.doc.text[max(s, f.start - 20) : f.start]
+            if other.search(before) or (own and any(int(y) != own for y in year.findall(before))):
                 continue
         groups.setdefault((f.subject, f.metric, f.stage), []).append(f)
     compared = False
@@ -407,7 +417,7 @@ def check_duplicate(ctx: Ctx, a: DuplicateArgs, ev: Eval) -> None:
                     continue
                 if ctx.sentence_of(x) == ctx.sentence_of(y) or (x.table_id and x.table_id == y.table_id):
                     continue
-                if abs(value_of(x) - value_of(y)) > fact_half_unit(x) + fact_half_unit(y):
+                if _differ(x, y):
                     clash = (x, y)
                     break
             if clash:

@@ -1,0 +1,344 @@
+"""Every consistency rule on real report phrasing: one passing and one failing case each.
+
+Facts are built by a small factory from short phrases modelled on the seed
+(福田区企业发展服务中心 2020), real-022 (普陀 自评表) and real-024 (衢江 三公),
+so the checks are tested apart from the extractors that feed them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+
+from extractor import checks, ingest
+from extractor.errors import PatternError
+from extractor.model import Fact
+
+SCALE = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
+
+
+@dataclass
+class Spec:
+    """One fact to build: the figure as written, where it sits (``at``: a phrase just before it)."""
+
+    metric: str
+    stage: str
+    text: str  # the figure as printed: "22,719.86"
+    unit: str = "万元"
+    at: str = ""  # text that precedes the figure (to find its offset)
+    subject: str = "department"
+    key: str = ""
+    parent: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def build(text: str, specs: list[Spec]):
+    """A Document from ``text`` and Facts located in it (figures found after their ``at`` phrase)."""
+    doc = ingest.from_text(text)
+    facts, ids = [], {}
+    for i, s in enumerate(specs, 1):
+        start = doc.text.find(s.text, doc.text.find(s.at) if s.at else 0) if doc.text else -1
+        if start < 0:
+            start = len(doc.text) + i  # a table cell with no text position
+        value = Decimal(s.text.replace(",", ""))
+        fid = f"p{i:04d}"
+        ids[s.key or fid] = fid
+        facts.append(Fact(
+            doc_id=doc.doc_id, source=doc.source, department=None, year=2020, subject=s.subject, section="",
+            metric=s.metric, stage=s.stage, value=value, unit=s.unit,
+            value_wanyuan=value * SCALE[s.unit] if s.unit in SCALE else None, label=s.extra.pop("label", ""),
+            page=1, start=start, end=start + len(s.text), quote=s.text, rule="test", confidence=1.0, fact_id=fid,
+            parent=s.parent, **s.extra,
+        ))
+    for f, s in zip(facts, specs):
+        if s.parent:
+            f.parent = ids[s.parent]
+    return doc, facts
+
+
+def run(text: str, specs: list[Spec]):
+    doc, facts = build(text, specs)
+    return checks.run(doc, facts)
+
+
+def outcome(report, rule: str) -> str:
+    return next(o.status for o in report.outcomes if o.rule == rule)
+
+
+def found(report, rule: str):
+    return [f for f in report.findings if f.rule == rule]
+
+
+S = Spec
+
+# --------------------------------------------------------------------------- case table: (rule, text, specs, status)
+
+PROCUREMENT = "政府采购支出决算数 {t} 万元，其中政府采购货物支出 7.87 万元，政府采购工程支出 537.69 万元，政府采购服务支出 190.82 万元。"
+BASIC = "基本支出决算数1,540.23万元，其中人员经费决算数{p}万元，日常公用经费决算数 188.03 万元。"
+INCOME = "调整后预算数 {t} 万元，其中一般公共预算财政拨款收入预算数 254,614.67 万元，政府性基金预算财政拨款收入预算数 39,315.28 万元。"
+EXPEND = "年初本单位支出预算数 22,719.86 万元。年初基本支出预算数 1,724.92 万元。年初项目支出预算数 {p} 万元。"
+THREE = "“三公”经费支出预算数 9.34 万元，其中因公出国（境）费用预算数 0.00 万元，公务用车购置和运行维护费预算数 7.34 万元，公务接待费预算数 {r}万元。"
+VEHICLE = "公车购置及运行费{t}万元(其中公务用车购置费38万元,公务用车运行费958万元)。"
+TALENT = "该项目年初预算数为 {t} 万元，其中预计成熟型经营人才奖励支持7,200万元，成长型经营人才奖励支持1,200万元，实用型人才奖励支持 4,310 万元，商协会人才支持 90 万元，人才创业起步支持 500 万元，共享人才支持 200 万元，品牌推广支持 300 万元，商业模式创新支持 300 万元，科研成果转化支持500 万元，设立海归创业港 600 万元。"
+TALENT_ITEMS = ["7,200", "1,200", "4,310", " 90 ", "500", "200", "300", "300", "500", "600"]
+EXEC = "年初调整后年度部门预算指标 293,929.96 万元，年度总支出 289,466.44 万元，剩余指标 {u} 万元，预算执行率是 {r}%。"
+GROWTH = "年初本单位收入预算 22,719.86 万元，比2019年增加17,019.31万元，增长率为{r}%。"
+FLOW = "年初结转和结余 170.24 万元，本年收入 289,296.28 万元，支出 287,926.21 万元，年末收支结余 {b} 万元。"
+STAFF = "2020 年本单位事业编制总数 50 人，实有在编人数 {n} 人。"
+CHANGE = "衢江区2016年“三公”经费决算数2364万元，上年决算数2840万元，比上年决算数减少{d}万元。"
+
+
+def talent(total: str) -> list[Spec]:
+    specs = [S("project_total", "initial_budget", total, at="年初预算数为", subject="英才荟专项", key="t")]
+    at = ""
+    for item in TALENT_ITEMS:
+        specs.append(S("other", "initial_budget", item.strip(), at=at or "其中", subject="英才荟专项", parent="t"))
+        at = item
+    # the two 300s and two 500s: locate each after the previous label
+    labels = ["成熟型", "成长型", "实用型", "商协会", "起步", "共享", "品牌", "商业模式", "科研", "海归"]
+    for s, lab in zip(specs[1:], labels):
+        s.at = lab
+    return specs
+
+
+CASES = [
+    ("sum.procurement", PROCUREMENT.format(t="736.38"), [S("procurement_total", "actual", "736.38", key="t"), S("procurement_goods", "actual", "7.87", parent="t"), S("procurement_works", "actual", "537.69", parent="t"), S("procurement_services", "actual", "190.82", parent="t")], "passed"),
+    ("sum.procurement", PROCUREMENT.format(t="743.00"), [S("procurement_total", "actual", "743.00", key="t"), S("procurement_goods", "actual", "7.87", parent="t"), S("procurement_works", "actual", "537.69", parent="t"), S("procurement_services", "actual", "190.82", parent="t")], "failed"),
+    ("sum.basic_expenditure", BASIC.format(p="1,352.20"), [S("basic_expenditure", "actual", "1,540.23"), S("personnel_expenditure", "actual", "1,352.20"), S("public_expenditure", "actual", "188.03")], "passed"),
+    ("sum.basic_expenditure", BASIC.format(p="1,325.20"), [S("basic_expenditure", "actual", "1,540.23"), S("personnel_expenditure", "actual", "1,325.20"), S("public_expenditure", "actual", "188.03")], "failed"),
+    ("sum.income_sources", INCOME.format(t="293,929.96"), [S("income_total", "adjusted_budget", "293,929.96", key="t"), S("general_budget_appropriation", "adjusted_budget", "254,614.67", parent="t"), S("fund_budget_appropriation", "adjusted_budget", "39,315.28", parent="t")], "passed"),
+    ("sum.income_sources", INCOME.format(t="293,939.96"), [S("income_total", "adjusted_budget", "293,939.96", key="t"), S("general_budget_appropriation", "adjusted_budget", "254,614.67", parent="t"), S("fund_budget_appropriation", "adjusted_budget", "39,315.28", parent="t")], "failed"),
+    ("sum.expenditure", EXPEND.format(p="20,994.94"), [S("expenditure_total", "initial_budget", "22,719.86"), S("basic_expenditure", "initial_budget", "1,724.92"), S("project_expenditure", "initial_budget", "20,994.94")], "passed"),
+    ("sum.expenditure", EXPEND.format(p="20,949.94"), [S("expenditure_total", "initial_budget", "22,719.86"), S("basic_expenditure", "initial_budget", "1,724.92"), S("project_expenditure", "initial_budget", "20,949.94")], "failed"),
+    ("sum.three_public", THREE.format(r="2.00"), [S("three_public_total", "initial_budget", "9.34"), S("three_public_overseas", "initial_budget", "0.00"), S("three_public_vehicle", "initial_budget", "7.34"), S("three_public_reception", "initial_budget", "2.00", at="公务接待费")], "passed"),
+    ("sum.three_public", THREE.format(r="2.50"), [S("three_public_total", "initial_budget", "9.34"), S("three_public_overseas", "initial_budget", "0.00"), S("three_public_vehicle", "initial_budget", "7.34"), S("three_public_reception", "initial_budget", "2.50", at="公务接待费")], "failed"),
+    # real-024 prints 995 = 38 + 958 (= 996): integers carry ±0.5 each, so 1.5 of tolerance: consistent
+    ("sum.three_public_vehicle", VEHICLE.format(t="995"), [S("three_public_vehicle", "actual", "995"), S("three_public_vehicle_purchase", "actual", "38"), S("three_public_vehicle_operation", "actual", "958")], "passed"),
+    ("sum.three_public_vehicle", VEHICLE.format(t="990"), [S("three_public_vehicle", "actual", "990"), S("three_public_vehicle_purchase", "actual", "38"), S("three_public_vehicle_operation", "actual", "958")], "failed"),
+    ("sum.breakdown", TALENT.format(t="15,200.00"), talent("15,200.00"), "passed"),
+    ("sum.breakdown", TALENT.format(t="15,300.00"), talent("15,300.00"), "failed"),
+    ("ratio.execution_rate", EXEC.format(u="4,463.51", r="98.48"), [S("expenditure_total", "adjusted_budget", "293,929.96"), S("expenditure_total", "actual", "289,466.44"), S("execution_rate", "none", "98.48", unit="%")], "passed"),
+    ("ratio.execution_rate", EXEC.format(u="4,463.51", r="98.58"), [S("expenditure_total", "adjusted_budget", "293,929.96"), S("expenditure_total", "actual", "289,466.44"), S("execution_rate", "none", "98.58", unit="%")], "failed"),
+    ("ratio.growth_rate", GROWTH.format(r="298.56"), [S("income_total", "initial_budget", "22,719.86"), S("income_total", "change", "17,019.31"), S("growth_rate", "none", "298.56", unit="%")], "passed"),
+    ("ratio.growth_rate", GROWTH.format(r="289.56"), [S("income_total", "initial_budget", "22,719.86"), S("income_total", "change", "17,019.31"), S("growth_rate", "none", "289.56", unit="%")], "failed"),
+    ("ratio.carryover_rate", FLOW.format(b="0.076") + "结余结转率为 0.000026%。", [S("carryover_opening", "actual", "170.24"), S("income_total", "actual", "289,296.28"), S("balance_closing", "actual", "0.076"), S("carryover_rate", "none", "0.000026", unit="%")], "passed"),
+    ("ratio.carryover_rate", FLOW.format(b="0.076") + "结余结转率为 0.0026%。", [S("carryover_opening", "actual", "170.24"), S("income_total", "actual", "289,296.28"), S("balance_closing", "actual", "0.076"), S("carryover_rate", "none", "0.0026", unit="%")], "failed"),
+    ("ratio.formula", "结余结转率=0.076万元/( 170.24万元+289,296.28万元)*100%=0.000026%。", [], "passed"),
+    ("ratio.formula", "执行率=215,457.6元/250,000.00元*100%=86.19%。", [], "failed"),
+    ("flow.unspent", EXEC.format(u="4,463.51", r="98.48"), [S("expenditure_total", "adjusted_budget", "293,929.96"), S("expenditure_total", "actual", "289,466.44"), S("unspent_budget", "actual", "4,463.51")], "passed"),
+    ("flow.unspent", EXEC.format(u="4,436.51", r="98.48"), [S("expenditure_total", "adjusted_budget", "293,929.96"), S("expenditure_total", "actual", "289,466.44"), S("unspent_budget", "actual", "4,436.51")], "failed"),
+    ("flow.carryover", FLOW.format(b="1,540.31"), [S("carryover_opening", "actual", "170.24"), S("income_total", "actual", "289,296.28"), S("expenditure_total", "actual", "287,926.21"), S("balance_closing", "actual", "1,540.31")], "passed"),
+    ("flow.carryover", FLOW.format(b="0.076"), [S("carryover_opening", "actual", "170.24"), S("income_total", "actual", "289,296.28"), S("expenditure_total", "actual", "287,926.21"), S("balance_closing", "actual", "0.076")], "failed"),
+    ("change.stated", CHANGE.format(d="476"), [S("three_public_total", "actual", "2364"), S("three_public_total", "prior_year", "2840"), S("three_public_total", "change", "476")], "passed"),
+    ("change.stated", CHANGE.format(d="486"), [S("three_public_total", "actual", "2364"), S("three_public_total", "prior_year", "2840"), S("three_public_total", "change", "486")], "failed"),
+    ("discipline.three_public_over_budget", "公务用车购置和运行维护费预算数 7.34 万元；公务用车购置和运行维护费决算数 7.34 万元。", [S("three_public_vehicle", "initial_budget", "7.34"), S("three_public_vehicle", "actual", "7.34", at="决算数")], "passed"),
+    ("discipline.three_public_over_budget", "公务用车购置和运行维护费预算数 7.34 万元；公务用车购置和运行维护费决算数 7.37 万元。", [S("three_public_vehicle", "initial_budget", "7.34"), S("three_public_vehicle", "actual", "7.37")], "failed"),
+    ("discipline.procurement_deviation", "政府采购项目纳入2020年部门预算共计 223.40 万元；政府采购支出决算数 236.00 万元。", [S("procurement_total", "initial_budget", "223.40"), S("procurement_total", "actual", "236.00")], "passed"),
+    ("discipline.procurement_deviation", "政府采购项目纳入2020年部门预算共计 223.40 万元；政府采购支出决算数 743.00 万元。", [S("procurement_total", "initial_budget", "223.40"), S("procurement_total", "actual", "743.00")], "failed"),
+    ("discipline.low_execution", "预算执行率是 98.48%。", [S("execution_rate", "none", "98.48", unit="%")], "passed"),
+    ("discipline.low_execution", "执行率 86.19%。", [S("execution_rate", "none", "86.19", unit="%")], "failed"),
+    ("discipline.staff_over_authorized", STAFF.format(n="42"), [S("staff_authorized", "none", "50", unit="人"), S("staff_actual", "none", "42", unit="人")], "passed"),
+    ("discipline.staff_over_authorized", STAFF.format(n="52"), [S("staff_authorized", "none", "50", unit="人"), S("staff_actual", "none", "52", unit="人")], "failed"),
+    ("indicator.claim_above_actual", "年度总支出 8,799.78 万元。年底支持人才创新创业资金支出达到 1,800.00 万元。", [S("project_total", "actual", "8,799.78", subject="英才荟专项"), S("indicator", "none", "1,800.00", subject="英才荟专项")], "passed"),
+    ("indicator.claim_above_actual", "年度总支出 8,799.78 万元。年底企业及商协会人才支持资金支出达到 12,800.00 万元。", [S("project_total", "actual", "8,799.78", subject="英才荟专项"), S("indicator", "none", "12,800.00", subject="英才荟专项")], "failed"),
+    ("cross.duplicate_value", "调整后部门整体支出预算数 293,929.96 万元。年初调整后年度部门预算指标 293,929.96 万元。", [S("expenditure_total", "adjusted_budget", "293,929.96"), S("expenditure_total", "adjusted_budget", "293,929.96", at="指标")], "passed"),
+    ("cross.duplicate_value", "公车购置及运行费995万元。2016年公车购置及运行维护费合计 996 万元。", [S("three_public_vehicle", "actual", "995"), S("three_public_vehicle", "actual", "996")], "failed"),
+]
+
+
+def _id(case) -> str:
+    return f"{case[0]}-{case[3]}"
+
+
+@pytest.mark.parametrize("rule,text,specs,status", CASES, ids=[_id(c) for c in CASES])
+def test_rule(rule, text, specs, status):
+    report = run(text, specs)
+    assert outcome(report, rule) == status, [(o.rule, o.status, o.detail) for o in report.outcomes]
+    if status == "failed":
+        f = found(report, rule)[0]
+        assert f.message and f.severity in ("error", "warning", "info")
+    else:
+        assert not found(report, rule)
+
+
+def test_every_rule_has_a_passing_and_a_failing_case():
+    covered = {(c[0], c[3]) for c in CASES} | {(r, s) for r in TABLE_RULES for s in ("passed", "failed")} | {(r, s) for r in INDICATOR_RULES for s in ("passed", "failed")}
+    for lr in checks.load_rules().rules:
+        if lr.rule.check in ("external", "coverage"):
+            continue
+        assert (lr.rule.id, "passed") in covered and (lr.rule.id, "failed") in covered, lr.rule.id
+
+
+# --------------------------------------------------------------------------- messages carry the numbers
+
+
+def test_procurement_message_has_the_numbers():
+    report = run(PROCUREMENT.format(t="743.00"), CASES[1][2])
+    (f,) = found(report, "sum.procurement")
+    assert f.message == "政府采购支出决算数 743.00 万元 ≠ 货物 7.87 + 工程 537.69 + 服务 190.82 = 736.38 万元，相差 6.62 万元"
+    assert (f.expected, f.stated, f.difference, f.tolerance) == (Decimal("736.38"), Decimal("743.00"), Decimal("6.62"), Decimal("0.020"))
+    assert [x.value for x in f.facts] == [Decimal("743.00"), Decimal("7.87"), Decimal("537.69"), Decimal("190.82")]
+
+
+def test_flow_message_names_the_figures():
+    report = run(FLOW.format(b="0.076"), CASES[25][2])
+    (f,) = found(report, "flow.carryover")
+    assert "170.24 + 289,296.28 − 287,926.21 = 1,540.31 万元" in f.message
+    assert f.difference == Decimal("0.076") - Decimal("1540.31")
+
+
+def test_rounding_only_difference_passes_remaining_budget():
+    """剩余指标 4,463.51 vs 293,929.96 − 289,466.44 = 4,463.52: three figures at 2 decimals, tolerance 0.015."""
+    report = run(EXEC.format(u="4,463.51", r="98.48"), CASES[22][2])
+    assert outcome(report, "flow.unspent") == "passed"
+
+
+def test_unspent_in_yuan_compared_in_wanyuan():
+    text = "全年预算数 250,000.00 元，全年执行数 215,457.60 元，结余 34,542.40 元。"
+    report = run(text, [S("project_total", "adjusted_budget", "250,000.00", unit="元", subject="体育中心结算"),
+                        S("project_total", "actual", "215,457.60", unit="元", subject="体育中心结算"),
+                        S("unspent_budget", "actual", "34,542.40", unit="元", subject="体育中心结算")])
+    assert outcome(report, "flow.unspent") == "passed"
+
+
+def test_change_with_direction_word_is_negative():
+    report = run(CHANGE.format(d="476"), CASES[26][2])
+    assert outcome(report, "change.stated") == "passed"
+
+
+def test_ocr_figures_ask_for_the_scan():
+    doc, facts = build(PROCUREMENT.format(t="743.00"), [Spec(**{**s.__dict__, "extra": {}}) for s in CASES[1][2]])
+    facts[0].source_kind = "ocr"
+    (f,) = found(checks.run(doc, facts), "sum.procurement")
+    assert f.source_kind == "ocr" and "扫描件" in f.message
+
+
+def test_skipped_rule_names_missing_inputs_in_chinese():
+    report = run("基本支出决算数1,540.23万元。", [S("basic_expenditure", "actual", "1,540.23")])
+    (o,) = [o for o in report.outcomes if o.rule == "sum.expenditure"]
+    assert o.status == "skipped" and o.detail.startswith("missing: ") and "支出决算数" in o.detail
+
+
+def test_low_coverage_is_an_info_finding():
+    report = run("执行率 98.48%。", [S("execution_rate", "none", "98.48", unit="%")])
+    (f,) = found(report, "coverage.low_coverage")
+    assert f.severity == "info"
+    ids = {o.rule for o in report.outcomes}
+    assert "coverage.low_coverage" in ids and "table.unit_mismatch" not in ids
+
+
+def test_one_outcome_per_rule():
+    report = run(PROCUREMENT.format(t="743.00"), CASES[1][2])
+    rules = [o.rule for o in report.outcomes]
+    assert len(rules) == len(set(rules)) == len([r for r in checks.load_rules().rules if r.rule.check != "external"])
+
+
+def test_two_projects_with_different_budgets_are_not_duplicates():
+    text = "甲项目全年预算数 250,000.00 元。乙项目全年预算数 20,000.00 元。"
+    report = run(text, [S("project_total", "adjusted_budget", "250,000.00", unit="元", subject="甲项目"),
+                        S("project_total", "adjusted_budget", "20,000.00", unit="元", subject="乙项目")])
+    assert not found(report, "cross.duplicate_value")
+
+
+def test_prior_year_restatement_is_not_a_duplicate():
+    text = "2016年“三公”经费决算数2364万元。比上年决算数2840万元下降16.77%。"
+    report = run(text, [S("three_public_total", "actual", "2364"), S("three_public_total", "actual", "2840")])
+    assert not found(report, "cross.duplicate_value")
+
+
+# --------------------------------------------------------------------------- 自评表 (real-022 shape)
+
+TABLE_RULES = ("table.execution_rate", "table.budget_score", "table.fund_total")
+INDICATOR_RULES = ("indicator.met_but_missed", "indicator.score_over_weight", "indicator.score_total", "indicator.weight_total")
+PROJECT = "普陀体育中心与委托运营方结算费用"
+
+
+def table_facts(actual="215,457.6", rate="86.19", score="8.62", fund_actual="215,457.6", total="98.62", ind_scores=("10", "20", "20", "30", "10"), weights=("10", "20", "20", "30", "10"), met=True, actual_rate="100"):
+    t = dict(table_id="t1")
+    rows = [
+        S("project_total", "adjusted_budget", "250000.00", unit="元", subject=PROJECT, extra=dict(row=2, col=2, **t)),
+        S("project_total", "actual", actual, unit="元", subject=PROJECT, extra=dict(row=2, col=3, **t)),
+        S("weight", "none", "10", unit="分", subject=PROJECT, extra=dict(row=2, col=4, **t)),
+        S("execution_rate", "none", rate, unit="%", subject=PROJECT, extra=dict(row=2, col=5, **t)),
+        S("score", "none", score, unit="分", subject=PROJECT, extra=dict(row=2, col=6, **t)),
+        S("general_budget_appropriation", "adjusted_budget", "250000.00", unit="元", subject=PROJECT, extra=dict(row=3, col=2, **t)),
+        S("general_budget_appropriation", "actual", fund_actual, unit="元", subject=PROJECT, extra=dict(row=3, col=3, **t)),
+        S("carryover_opening", "adjusted_budget", "0", unit="元", subject=PROJECT, extra=dict(row=4, col=2, **t)),
+        S("other_income", "adjusted_budget", "0", unit="元", subject=PROJECT, extra=dict(row=5, col=2, **t)),
+    ]
+    names = ["与委托运营方结算完成率", "合同结算条款完成率", "费用结算及时性", "与委托运营方合同完成率", "场馆开放满意度"]
+    for i, (n, s, w) in enumerate(zip(names, ind_scores, weights)):
+        qualitative = n == "费用结算及时性"
+        rows.append(S("indicator", "none", w, unit="分", subject=PROJECT, extra=dict(
+            row=10 + i, col=0, indicator_name=n, comparator=None if qualitative else ("≥" if "满意" in n else "="),
+            target="及时" if qualitative else ("90" if "满意" in n else "100"), target_unit=None if qualitative else "%",
+            actual="及时" if qualitative else actual_rate, actual_unit=None if qualitative else "%",
+            weight=Decimal(w), score=Decimal(s), met=met, **t)))
+    rows.append(S("score_total", "none", total, unit="分", subject=PROJECT, extra=dict(row=20, col=8, **t)))
+    return rows
+
+
+TABLE_CASES = [
+    # real-022: 215,457.6 / 250,000.00 = 86.183…%, printed 86.19%: a real error beyond rounding
+    ("table.execution_rate", dict(), "failed"),
+    ("table.execution_rate", dict(rate="86.18"), "passed"),
+    ("table.budget_score", dict(), "passed"),
+    ("table.budget_score", dict(score="9.62", total="99.62"), "failed"),
+    ("table.fund_total", dict(), "passed"),
+    ("table.fund_total", dict(fund_actual="215,475.6"), "failed"),
+    ("indicator.score_total", dict(), "passed"),
+    ("indicator.score_total", dict(total="99.62"), "failed"),
+    ("indicator.weight_total", dict(), "passed"),
+    ("indicator.weight_total", dict(weights=("10", "20", "20", "30", "20"), ind_scores=("10", "20", "20", "30", "20"), total="108.62"), "failed"),
+    ("indicator.score_over_weight", dict(), "passed"),
+    ("indicator.score_over_weight", dict(ind_scores=("10", "20", "20", "30", "12"), total="100.62"), "failed"),
+    ("indicator.met_but_missed", dict(), "passed"),
+    ("indicator.met_but_missed", dict(actual_rate="85"), "failed"),
+    ("indicator.met_but_missed", dict(met=False), "failed"),
+]
+
+
+@pytest.mark.parametrize("rule,kw,status", TABLE_CASES, ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(TABLE_CASES)])
+def test_table_rule(rule, kw, status):
+    doc, facts = build("", table_facts(**kw))
+    report = checks.run(doc, facts)
+    assert outcome(report, rule) == status, [(o.rule, o.status, o.detail) for o in report.outcomes] + [f.message for f in report.findings]
+
+
+def test_real_022_execution_rate_message():
+    doc, facts = build("", table_facts())
+    (f,) = found(checks.run(doc, facts), "table.execution_rate")
+    assert "86.19%" in f.message and "86.18%" in f.message
+    assert f.stated == Decimal("86.19")
+
+
+# --------------------------------------------------------------------------- strict rules file
+
+
+def _write(tmp_path, edit):
+    from extractor.patterns import patterns_dir
+
+    text = (patterns_dir() / "checks.yaml").read_text(encoding="utf-8")
+    (tmp_path / "checks.yaml").write_text(edit(text), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("edit,needle", [
+    (lambda t: t.replace("  - id: sum.basic_expenditure", "  - id: sum.expenditure"), "duplicate"),
+    (lambda t: t.replace("check: growth", "check: no_such_check"), "unknown check function"),
+    (lambda t: t.replace("severity: warning\n    args: {metric: execution_rate", "severity: warning\n    colour: red\n    args: {metric: execution_rate"), "discipline.low_execution"),
+    (lambda t: t.replace("'{subject}{name} {stated}% 低于 {threshold}%'", "'{subject}{nonsense}'"), "unknown field"),
+    (lambda t: t.replace("args: {metric: execution_rate, below: '90'}", "args: {metric: execution_rate, bellow: '90'}"), "discipline.low_execution"),
+], ids=["duplicate-id", "unknown-check", "unknown-field", "bad-template-field", "bad-arg"])
+def test_bad_rules_file_is_rejected_naming_the_entry(tmp_path, edit, needle):
+    with pytest.raises(PatternError) as exc:
+        checks.load_rules(_write(tmp_path, edit))
+    assert "checks.yaml" in str(exc.value) and needle in str(exc.value)
+
+
+def test_threshold_is_data(tmp_path):
+    d = _write(tmp_path, lambda t: t.replace("below: '90'", "below: '99'"))
+    doc, facts = build("预算执行率是 98.48%。", [S("execution_rate", "none", "98.48", unit="%")])
+    assert found(checks.run(doc, facts, checks.load_rules(d)), "discipline.low_execution")
