@@ -246,7 +246,11 @@ def _zero(m: regex.Match) -> str:
 
 
 def _fullwidth_punct(m: regex.Match) -> str:
-    return {",": "，", ";": "；"}[m.group(1)]
+    return {",": "，", ";": "；", ":": "："}[m.group(1)]
+
+
+def _fullwidth_paren(m: regex.Match) -> str:
+    return "（" if "(" in m.group(0) else "）"
 
 
 _SEP = regex.compile(r",\.|\.,|[.,]")
@@ -271,6 +275,7 @@ REPAIRS: dict[str, Callable[[regex.Match], str]] = {
     "comparator": _comparator,
     "zero": _zero,
     "fullwidth_punct": _fullwidth_punct,
+    "fullwidth_paren": _fullwidth_paren,
     "group_separators": _group_separators,
 }
 
