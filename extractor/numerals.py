@@ -55,7 +55,9 @@ def chinese_to_decimal(s: str) -> tuple[Decimal, int]:
         whole, _, frac = s.partition("点")
         if not frac or any(c not in DIGITS for c in frac):
             raise NumeralError(f"bad decimal part in {s!r}")
-        int_part = chinese_integer(whole) if whole else 0
+        if not whole:
+            raise NumeralError(f"no integer part in {s!r}")
+        int_part = chinese_integer(whole)
         digits = "".join(str(DIGITS[c]) for c in frac)
         return Decimal(f"{int_part}.{digits}"), len(digits)
     return Decimal(chinese_integer(s)), 0

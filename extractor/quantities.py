@@ -405,7 +405,7 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
         source = "inline"
         if rule == "number.bare":
             if default_unit is not None:
-                block, source = _WS.sub("", default_unit), "table_header"
+                block, source = _unit_in(g, default_unit), "table_header"
             elif hdr_ends:
                 h = _block_index(g, text, hdr_ends, s)
                 block = hdr_units[h] if h is not None and h not in closed else None
@@ -427,6 +427,17 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
         span = doc.span(start, end) if doc is not None else Span("", 1, start, end)
         out.append(replace(q, span=span))
     return out
+
+
+def _unit_in(g: Grammar, header: str) -> str | None:
+    """The unit named by a column header or unit cell: ``（万元）`` / ``年度预算数(万元)`` / ``%`` → 万元 / 万元 / %."""
+    h = _WS.sub("", header)
+    if h in g.amount_units or h in ("%", "％"):
+        return "%" if h == "％" else h
+    m = g.headers.search(header)
+    if m:
+        return _WS.sub("", m.group("unit"))
+    return None
 
 
 def find(doc: Document) -> list[Quantity]:
