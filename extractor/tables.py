@@ -60,8 +60,9 @@ def extract(doc: Document) -> TableResult:
 
     out = TableResult()
     ids: set[str] = set()
+    ctx = {"subject": "project"}  # a form split into several grids: later grids keep the project named earlier
     for table_id, rows, span, origin in grid_tables(doc):
-        _read_into(doc, out, ids, table_id, rows, span, origin, confidence=1.0)
+        _read_into(doc, out, ids, table_id, rows, span, origin, confidence=1.0, ctx=ctx)
     claimed = list(out.regions) + [(t.start, t.end) for t in doc.tables if t.start is not None and t.end is not None]
     for tt in tableshapes.find(doc, claimed):
         if tt.kind == "scrambled":
@@ -72,14 +73,16 @@ def extract(doc: Document) -> TableResult:
                 out.findings.extend(res.findings)
                 out.regions.append((tt.start, tt.end))
         else:
-            _read_into(doc, out, ids, tt.id, tt.rows, (tt.start, tt.end), "text", confidence=0.95)
+            _read_into(doc, out, ids, tt.id, tt.rows, (tt.start, tt.end), "text", confidence=0.95, ctx=ctx)
     out.regions.sort()
     return out
 
 
-def _read_into(doc, out, ids, table_id, rows, span, origin, confidence) -> None:
+def _read_into(doc, out, ids, table_id, rows, span, origin, confidence, ctx) -> None:
     reader = Reader(doc, table_id, span, origin, confidence)
+    reader.subject = ctx["subject"]
     reader.read(rows)
+    ctx["subject"] = reader.subject
     facts = _unique(reader.facts, ids)
     if facts:
         out.facts.extend(facts)
