@@ -87,7 +87,7 @@ def _read(p: Path, data: bytes, limits: Limits) -> Document:
         _ocr_pages(p, got.pages, limits, warnings)
         if not any(pg.text.strip() for pg in got.pages):
             raise UnreadableReport("no_text_layer", p, "no page has a usable text layer")
-        doc = from_pages(got.pages, source=p.name, doc_id=doc_id, path=str(p), fmt="pdf", reflow=True)
+        doc = from_pages(got.pages, source=p.name, doc_id=doc_id, path=str(p), fmt="pdf", reflow=True, line_full=got.line_full())
         doc.warnings = warnings + doc.warnings
         for t, (page, raw) in zip(got.tables, got.table_chars):
             rng = raw_set_to_text(doc.char_page, doc.char_src, page, raw)
@@ -183,9 +183,10 @@ def from_pages(
     fmt: str = "text",
     reflow: bool = True,
     tables: list[Table] | None = None,
+    line_full=None,
 ) -> Document:
     """Normalize and segment pages that a reader produced."""
-    norm = normalize(pages, reflow=reflow)
+    norm = normalize(pages, reflow=reflow, line_full=line_full)
     text = norm.text
     if doc_id is None:
         doc_id = hashlib.sha256("".join(pg.text for pg in pages).encode("utf-8")).hexdigest()

@@ -289,20 +289,23 @@ def _wrap_width(lines: list[Line], lay: Layout) -> int | None:
     return w if near >= lay.reflow.wrapped_share * len(widths) else None
 
 
-_NUM_TAIL = regex.compile(r"\d[.,，．]$")
+_NUM_TAIL = regex.compile(r"\d[.,，．]$|(?<![\d.])\d{1,3},\d{1,2}$")
 
 
-def _join(a: str, b: str, width: int | None, lay: Layout) -> str:
-    """The separator between line ``a`` and the next line ``b``: '' (join), ' ' or '\\n' (paragraph)."""
+def _join(a: str, b: str, width: int | None, lay: Layout, full: bool | None = None) -> str:
+    """The separator between line ``a`` and the next line ``b``: '' (join), ' ' or '\\n' (paragraph).
+
+    ``full`` is the reader's own answer (PDF geometry) to "does ``a`` run to the margin?".
+    """
     if _NUM_TAIL.search(a) and b[:1].isdigit():
-        return ""  # 1,540. / 23
+        return ""  # 1,540. / 23  and  4,4 / 63.51
     if (a[-1:].isdigit() or a[-1:] in "万亿") and lay.unit_continuation.match(b):
         return ""  # 22,719.86 万 / 元
-    if width is None:
+    if width is None and full is None:
         return "\n"
     if _is_heading_start(b, lay) or _ends_sentence(a, lay):
         return "\n"
-    if visual_width(a) < width * lay.reflow.full_line_share:
+    if full is False or (full is None and visual_width(a) < width * lay.reflow.full_line_share):
         return "\n"
     x, y = a[-1], b[0]
     if (x.isascii() and x.isalnum()) and (y.isascii() and y.isalnum()):
@@ -321,8 +324,12 @@ class Normalized:
     dropped: dict[str, int]
 
 
-def normalize(pages: list[Page], reflow: bool = True) -> Normalized:
-    """Normalize ``pages`` into one text with a per-character map back to (page, raw offset)."""
+def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normalized:
+    """Normalize ``pages`` into one text with a per-character map back to (page, raw offset).
+
+    ``line_full(page, raw_offset_of_last_char) -> bool | None`` lets a reader with geometry (PDF)
+    say whether a line reaches the right margin; otherwise line widths are compared.
+    """
     lay = layout()
     by_page = [split_lines(p) for p in pages]
     _furniture(by_page, lay)
@@ -339,7 +346,8 @@ def normalize(pages: list[Page], reflow: bool = True) -> Normalized:
     prev: Line | None = None
     for ln in lines:
         if prev is not None:
-            sep = _join(prev.text, ln.text, width, lay)
+            full = line_full(prev.page, prev.start + len(prev.text) - 1) if (line_full and reflow) else None
+            sep = _join(prev.text, ln.text, width, lay, full)
             if sep:
                 chars.append(sep)
                 cpage.append(prev.page)

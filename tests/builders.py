@@ -167,3 +167,19 @@ def html_page(body: str, title: str = "绩效自评报告") -> str:
         "<div class='content'>" + body + "</div>"
         "<footer>版权所有 主办单位 网站标识码</footer></body></html>"
     )
+
+
+def wrap(text: str, width: float = 440, size: int = 12, font: str = "ttf") -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` points, as a word processor fills a line."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    name = cjk_font(font)
+    lines, cur = [], ""
+    for ch in text:
+        if cur and stringWidth(cur + ch, name, size) > width:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    if cur:
+        lines.append(cur)
+    return lines

@@ -24,6 +24,31 @@ class PdfRead:
     tables: list[Table]
     table_chars: list[tuple[int, set[int]]]  # per table: (page, raw offsets inside its bbox)
     warnings: list[str] = field(default_factory=list)
+    boxes: dict[int, list] = field(default_factory=dict)  # page -> box of each raw character (None: break)
+
+    def line_full(self):
+        """A test for normalize: does a line run to the right margin (so it was wrapped, not ended)?"""
+        in_table = {(pg, k) for pg, ks in self.table_chars for k in ks}
+        margins: dict[int, float] = {}
+        for pg, boxes in self.boxes.items():
+            ends = sorted(boxes[k - 1][2] for k in range(1, len(boxes) + 1) if boxes[k - 1] is not None and (k == len(boxes) or boxes[k] is None))
+            if len(ends) >= 3:
+                margins[pg] = ends[int(len(ends) * 0.9)]
+        default = sorted(margins.values())[len(margins) // 2] if margins else None
+
+        def full(page: int, last: int) -> bool | None:
+            boxes = self.boxes.get(page)
+            if not boxes or not 0 <= last < len(boxes) or boxes[last] is None:
+                return None
+            if (page, last) in in_table:
+                return False
+            right = margins.get(page, default)
+            if right is None:
+                return None
+            b = boxes[last]
+            return b[2] >= right - max(1.6 * (b[2] - b[0]), 6.0)
+
+        return full
 
 
 def read_pdf(path: Path, data: bytes, limits: Limits) -> PdfRead:
@@ -60,6 +85,7 @@ def read_pdf(path: Path, data: bytes, limits: Limits) -> PdfRead:
                 raise UnreadableReport("too_large", path, f"more than {limits.max_total_chars} characters of text")
             out.pages.append(Page(i + 1, text, "text", w, h))
             boxes_by_page[i + 1] = boxes
+            out.boxes[i + 1] = boxes
             if _has_rules(page, pdfium):
                 ruled.append(i + 1)
             page.close()

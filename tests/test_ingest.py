@@ -1,0 +1,191 @@
+"""Reading every input kind: the seed text, a generated PDF, DOCX and HTML, and the ``jixiao read`` verb."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from builders import html_page, make_docx, make_pdf, wrap
+from extractor import ingest
+from extractor.cli import main
+from extractor.normalize import fold_char
+
+# --------------------------------------------------------------------------- the seed
+
+
+def test_seed_reads_whole_sentences(seed_doc):
+    t = seed_doc.text
+    assert "自觉践行习近平新时代中国特色社会主义思想" in t  # 习近 / 平 across a wrap
+    assert "本单位 2020 年度总体预算、决算情况：" in t
+    assert "292,305.04 万元" in t
+    assert "预算执行率是 98.48%。" in t
+
+
+def test_seed_pages_and_provenance(seed_doc):
+    assert len(seed_doc.pages) >= 10
+    for i in range(0, len(seed_doc.text), 37):
+        ch = seed_doc.text[i]
+        if ch.isspace():
+            continue
+        src = seed_doc.pages[seed_doc.char_page[i] - 1].text[seed_doc.char_src[i]]
+        assert ch == src or ch == fold_char(src)
+    assert seed_doc.page_of(seed_doc.text.index("部门名称")) == 1
+    assert seed_doc.page_of(seed_doc.text.index("292,305.04")) > 1
+
+
+def test_seed_no_page_number_lines(seed_doc):
+    for line in seed_doc.text.split("\n"):
+        assert not line.strip().isdigit()
+
+
+# --------------------------------------------------------------------------- PDF
+
+PARA = (
+    "本单位调整后预算数 293,929.96 万元，年度总支出 289,466.44 万元，剩余指标 4,463.51 万元，预算执行率是 98.48%。"
+    "本单位深入学习贯彻习近平新时代中国特色社会主义思想，严格落实全面从严治党总要求，进一步增强凝聚力，提升组织力，"
+    "充分发挥党员的先锋模范作用，为各项工作再上新台阶提供了政治思想和纪律作风保障。"
+)
+
+
+@pytest.fixture(scope="module")
+def pdf_doc(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "某某区 2020 自评.pdf"
+    page1 = ["2020 年度部门整体绩效自评报告", "部门名称（公章）：深圳市某某区教育局", "一、部门基本情况", *wrap(PARA)]
+    page2 = ["二、绩效自评情况", "（一）预算执行", *wrap(PARA.replace("本单位", "我局"))]
+    page3 = ["三、存在问题", *wrap(PARA[:120])]
+    rows = [["项目", "预算数", "执行数"], ["基本支出", "1,624.92", "1,540.23"], ["项目支出", "292,305.04", "287,926.21"]]
+    make_pdf(path, [page1, page2, page3], header="某某区教育局 2020 年度部门整体支出绩效自评报告", footer="深圳市某某区教育局", table=(1, rows), fake_bold=True)
+    return ingest.read(path)
+
+
+def test_pdf_metadata_and_text(pdf_doc):
+    m = pdf_doc.metadata
+    assert (m.department, m.year, m.kind) == ("深圳市某某区教育局", 2020, "department_overall")
+    assert pdf_doc.format == "pdf" and len(pdf_doc.pages) == 3
+    assert "本单位调整后预算数 293,929.96 万元，年度总支出 289,466.44 万元" in pdf_doc.text
+    assert "严格落实全面从严治党总要求" in pdf_doc.text  # wrapped mid-phrase, rejoined
+    assert "本本" not in pdf_doc.text and "单单" not in pdf_doc.text  # fake bold deduplicated
+
+
+def test_pdf_running_header_footer_page_numbers_gone(pdf_doc):
+    t = pdf_doc.text
+    assert "某某区教育局 2020 年度部门整体支出绩效自评报告" not in t
+    assert "—" not in t
+    assert t.count("深圳市某某区教育局") == 1  # the label line only, not the footer
+
+
+@pytest.mark.parametrize("quote,page", [("部门名称", 1), ("我局调整后预算数", 2), ("三、存在问题", 3), ("292,305.04", 2)], ids=["p1", "p2", "p3", "table-cell"])
+def test_pdf_quote_pages(pdf_doc, quote, page):
+    assert pdf_doc.page_of(pdf_doc.text.index(quote)) == page
+
+
+def test_pdf_table_cells(pdf_doc):
+    assert len(pdf_doc.tables) == 1
+    t = pdf_doc.tables[0]
+    assert t.page == 2 and t.origin == "pdf"
+    assert t.rows[1] == ["基本支出", "1,624.92", "1,540.23"]
+    cell = next(c for c in t.cells if c.text == "287,926.21")
+    assert (cell.row, cell.col, cell.page) == (2, 2, 2) and cell.bbox is not None
+    region = pdf_doc.text[t.start : t.end]
+    assert "1,624.92" in region and "287,926.21" in region
+    assert "预算执行率" not in region
+
+
+def test_pdf_sniffed_by_content_not_extension(tmp_path, pdf_doc):
+    src = tmp_path / "report.txt"
+    make_pdf(src, [["2020 年度项目支出绩效自评报告", "项目预算 100.00 万元。"]])
+    assert ingest.read(src).format == "pdf"
+
+
+# --------------------------------------------------------------------------- DOCX and HTML
+
+
+@pytest.fixture(scope="module")
+def docx_doc(tmp_path_factory):
+    path = tmp_path_factory.mktemp("docx") / "report.docx"
+    table = [["一级指标", "二级指标", "指标值", "实际值"], ["产出指标", "数量指标", "≥90%", "95%"], ["^^", "质量指标", "合格", "<<"]]
+    make_docx(path, ["某某市财政局2022年度部门整体支出绩效自评报告", "一、基本情况", "（一）预算 3,000.00 万元。", table, "二、结论", "自评得分 95 分。"])
+    return ingest.read(path)
+
+
+def test_docx_paragraphs_and_table_in_order(docx_doc):
+    d = docx_doc
+    assert d.format == "docx"
+    assert d.metadata.department == "某某市财政局" and d.metadata.year == 2022
+    assert d.text.index("（一）预算") < d.text.index("一级指标") < d.text.index("二、结论")
+    t = d.tables[0]
+    assert t.origin == "docx"
+    assert t.rows[0] == ["一级指标", "二级指标", "指标值", "实际值"]
+    assert t.rows[2][0] is None  # covered by 产出指标 (vMerge)
+    assert t.rows[2][3] is None  # covered by 合格 (gridSpan)
+    head = next(c for c in t.cells if c.text == "产出指标")
+    assert head.rowspan == 2
+    assert "产出指标 | 数量指标 | ≥90% | 95%" in d.text[t.start : t.end]
+
+
+HTML_BODY = """
+<h2>某某县教育局2021年度项目支出绩效自评报告</h2>
+<p>一、项目基本情况</p><p>项目预算 1,200.50 万元，执行率 95.2%。</p>
+<table border="1">
+<tr><td rowspan="2">项目资金（万元）</td><td>年初预算数</td><td colspan="2">全年执行数</td></tr>
+<tr><td>100.00</td><td>95.20</td><td>95.2%</td></tr>
+<tr><td>合计</td><td colspan="3">100.00</td></tr>
+</table>
+<p>二、绩效目标完成情况</p>
+"""
+
+
+@pytest.fixture(scope="module")
+def html_doc(tmp_path_factory):
+    path = tmp_path_factory.mktemp("html") / "page.html"
+    path.write_text(html_page(HTML_BODY), encoding="utf-8")
+    return ingest.read(path)
+
+
+def test_html_chrome_stripped_and_metadata(html_doc):
+    t = html_doc.text
+    assert "首页" not in t and "版权所有" not in t and "var menu" not in t
+    m = html_doc.metadata
+    assert (m.department, m.year, m.kind, m.region) == ("某某县教育局", 2021, "project", "某某县")
+
+
+def test_html_table_spans(html_doc):
+    t = html_doc.tables[0]
+    assert t.origin == "html"
+    assert t.rows == [["项目资金（万元）", "年初预算数", "全年执行数", None], [None, "100.00", "95.20", "95.2%"], ["合计", "100.00", None, None]]
+    spans = {c.text: (c.rowspan, c.colspan) for c in t.cells}
+    assert spans["项目资金（万元）"] == (2, 1) and spans["全年执行数"] == (1, 2)
+    region = html_doc.text[t.start : t.end]
+    assert region.startswith("项目资金（万元） | 年初预算数 | 全年执行数")
+    assert "二、绩效目标" not in region
+    assert [s.title for s in html_doc.sections] == ["项目基本情况", "绩效目标完成情况"]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_read_text_has_page_markers(seed_path, capsys):
+    assert main(["read", str(seed_path)]) == 0
+    out = capsys.readouterr().out
+    assert "=== page 1 ===" in out and "=== page 2 ===" in out
+    assert "department=深圳市福田区企业发展服务中心" in out
+
+
+def test_cli_read_json(html_doc, tmp_path, capsys):
+    path = tmp_path / "page.html"
+    path.write_text(html_page(HTML_BODY), encoding="utf-8")
+    assert main(["read", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["metadata"]["year"] == 2021 and isinstance(data["metadata"]["year"], int)
+    assert data["tables"][0]["cells"][0]["text"] == "项目资金（万元）"
+    assert {"pages", "sections", "sentences", "text"} <= set(data)
+
+
+@pytest.mark.parametrize("name", ["with space.txt", "中文报告.txt", "-leading-dash.txt"], ids=["space", "chinese", "dash"])
+def test_awkward_file_names(tmp_path, seed_path, name, capsys):
+    path = tmp_path / name
+    shutil.copy(seed_path, path)
+    assert ingest.read(path).source == name
+    assert main(["read", "--", str(path)] if name.startswith("-") else ["read", str(path)]) == 0
