@@ -28,6 +28,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "corpus" / "templates"
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 WAN = Decimal(10000)
+LOW_EXECUTION = Decimal(90)  # the usual threshold below which a report must explain its execution rate
 _SLOT = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _FULLWIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 
@@ -272,6 +273,12 @@ class Writer:
 
     def plant(self, rule: str, facts: list[int], note: str) -> None:
         self.r.inconsistencies.append({"rule": rule, "kind": "planted", "facts": facts, "note": note})
+
+    def low_execution(self, rate_ref: int) -> None:
+        """A stated execution rate below 90 % is a genuine budget-discipline finding: record it as expected."""
+        value = Decimal(self.r.facts[rate_ref]["value"])
+        if value < LOW_EXECUTION:
+            self.r.inconsistencies.append({"rule": "discipline.low_execution", "kind": "real", "facts": [rate_ref], "note": f"execution rate {value}% below {LOW_EXECUTION}% (genuine, not planted)"})
 
     def rounding(self, rule: str, facts: list[int], note: str) -> None:
         self.r.must_not_flag.append({"rule": rule, "facts": facts, "note": note})

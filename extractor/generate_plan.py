@@ -25,7 +25,7 @@ PLANT_KINDS_DEPT = (
     "indicator.met_but_missed",
     "cross.duplicate_value",
 )
-PLANT_KINDS_PROJECT = ("sum.breakdown", "sum.income_sources", "ratio.execution_rate", "indicator.met_but_missed", "cross.duplicate_value")
+PLANT_KINDS_PROJECT = ("sum.breakdown", "sum.procurement", "ratio.execution_rate", "indicator.met_but_missed", "cross.duplicate_value")
 _ORDINALS = "一二三四五六七八九十"
 
 
@@ -132,7 +132,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
         pers_act = pers_act // 100 * 100 + rng.randrange(45, 50)
         pub_act = pub_act // 100 * 100 + rng.randrange(45, 50)
     basic_act = pers_act + pub_act
-    proj_act = proj_adj * rng.randrange(750, 1001) // 1000
+    proj_act = proj_adj * rng.randrange(870, 1001) // 1000
     exp_act = basic_act + proj_act
 
     o.head(1, "basic")
@@ -176,6 +176,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
             stated = true_rate - delta if true_rate > 50 else true_rate + delta
         rate = w.rate("execution_rate", "actual", stated)
         w.para(w.say("execution", adjusted=adj, actual=act, unspent=unspent, rate=rate))
+        w.low_execution(rate)
         if stated != true_rate:
             w.plant("ratio.execution_rate", [rate, act, adj], f"stated {stated}% against {true_rate}%")
         if adj_stated != exp_adj:
@@ -200,13 +201,13 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
         items = [items[0], items[2], items[1]]
     for fn in items:
         fn()
-    if rng.random() < 0.85:
+    if "flow.carryover" in plants or rng.random() < 0.85:
         o.head(3, "flow")
         _flow(w, exp_act, plants)
-    if rng.random() < 0.8:
+    if "sum.procurement" in plants or rng.random() < 0.8:
         o.head(3, "procurement")
         procurement(w, exp_act, plants)
-    if rng.random() < 0.85:
+    if plants & {"sum.three_public", "discipline.three_public_over_budget"} or rng.random() < 0.85:
         o.head(3, "three_public")
         _three_public(w, plants)
     if rng.random() < 0.7:
@@ -335,9 +336,9 @@ def _project_report(w: Writer, o: Outline, dept: str, year: int, project, scale,
     w.para(w.say("functions", dept=dept))
     o.head(2, "project_funds")
     facts = project_section(w, project, scale, plants, kind="project")
-    if rng.random() < 0.5:
+    if "sum.procurement" in plants or rng.random() < 0.5:
         o.head(2, "procurement")
-        procurement(w, facts["actual_yuan"], plants - {"sum.procurement"}, subject=project.name)
+        procurement(w, facts["actual_yuan"], plants, subject=project.name)
     o.head(1, "remedies")
     w.para(w.say("closing", dept=dept))
     o.head(1, "table")

@@ -28,7 +28,7 @@ def project_section(w: Writer, project, scale: tuple[int, int], plants: set[str]
     parts_wan = [rng.randrange(lo, hi) for _ in labels]
     init = sum(parts_wan) * 10000
     adj = init * rng.randrange(90, 121) // 100
-    act = adj * rng.randrange(700, 1001) // 1000
+    act = adj * rng.randrange(860, 1001) // 1000
     shares = [rng.randrange(60, 100), rng.choice([0, rng.randrange(1, 30)]), rng.choice([0, 0, rng.randrange(1, 20)])]
     srcs = {st: _split(rng, v, shares) for st, v in (("initial_budget", init), ("adjusted_budget", adj), ("actual", act))}
 
@@ -59,6 +59,7 @@ def project_section(w: Writer, project, scale: tuple[int, int], plants: set[str]
         stated = true_rate - delta if true_rate > 50 else true_rate + delta
     r = w.rate("execution_rate", "actual", stated, subject=name)
     w.para(w.say("project_exec", adjusted=a, actual=e, rate=r))
+    w.low_execution(r)
     if stated != true_rate:
         w.plant("ratio.execution_rate", [r, e, a], f"stated {stated}% against {true_rate}%")
     indicators = _indicators(w, plants)
@@ -131,6 +132,7 @@ def self_evaluation_table(w: Writer, dept: str, project, info: dict, plants: set
     budget_score = min(Decimal(10), half_up(Decimal(10) * rate / HUNDRED))
     weight_ref = w.plain("weight", "none", Decimal(10), "分", "10", name)
     rate_ref = w.rate("execution_rate", "actual", rate, subject=name, table=True)
+    w.low_execution(rate_ref)
     score_ref = w.plain("score", "none", budget_score, "分", f"{budget_score}", name)
     row(["年度资金总额", *tot, weight_ref, rate_ref, score_ref], [(0, 3)])
     for j, (label, metric) in enumerate((("其中：当年财政拨款", "general_budget_appropriation"), ("上年结转资金", "carryover_opening"), ("其他资金", "other_income"))):
