@@ -265,7 +265,7 @@ class Reader:
         total = match(v.total_rows, fk)
         if total and self.mode in ("indicator", "indicator_header"):
             whole = rows[i]
-            self._score_total(whole[whole.index(first) + 1 :], total.id)
+            self._score_total(whole[whole.index(first) + 1 :], total.id, clean(first.raw))
             self.mode = None
             return
         if self.mode == "budget":
@@ -379,7 +379,8 @@ class Reader:
         f.kind = ind["kind"]
         self.facts.append(f)
 
-    def _score_total(self, values: list[Tok], rule: str) -> None:
+    def _score_total(self, values: list[Tok], rule: str, label: str = "总分") -> None:
+        """总分 / 合计 row: the 得分 total (score_total) and, when printed, the 分值 total (weight)."""
         nums = [(t, parse_cell(t.raw)) for t in values]
         nums = [(t, n) for t, n in nums if n is not None]
         if not nums:
@@ -397,12 +398,12 @@ class Reader:
             weight, score = nums[-2], nums[-1]
         if weight:
             t, n = weight
-            f = self.fact(t, "weight", "none", n.value, "分", "合计 分值", f"{rule}/col.weight", self.base_conf, n)
+            f = self.fact(t, "weight", "none", n.value, "分", f"{label} 分值", f"{rule}/col.weight", self.base_conf, n)
             f.weight = n.value
             self.facts.append(f)
         if score:
             t, n = score
-            f = self.fact(t, "score_total", "none", n.value, "分", "总分", f"{rule}/col.score", self.base_conf, n)
+            f = self.fact(t, "score_total", "none", n.value, "分", label, f"{rule}/col.score", self.base_conf, n)
             f.score = n.value
             self.facts.append(f)
 
