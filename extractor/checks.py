@@ -198,7 +198,14 @@ class Ctx:
         self.formulas = _formula.find(doc.text, rules.formula) if doc.text else []
         self.facts = [f for f in facts if not any(fm.start <= f.start < fm.end for fm in self.formulas)]
         self.by_id = {f.fact_id: f for f in facts if f.fact_id}
+        # a part listed under a total of the same metric and stage is a share of it, never the metric itself
+        self.parts = [f for f in self.facts if self._same_as_parent(f)]
+        self.facts = [f for f in self.facts if not self._same_as_parent(f)]
         self.checked_totals: set[str] = set()  # fact ids a named sum rule already judged
+
+    def _same_as_parent(self, f: Fact) -> bool:
+        p = self.by_id.get(f.parent) if f.parent else None
+        return p is not None and p.metric == f.metric and p.stage == f.stage and f.metric != "other"
 
     # ---- names
     def name(self, metric: str, stage: str | None = None) -> str:
@@ -226,13 +233,11 @@ class Ctx:
             out.append(f)
         return out
 
-    def nearest(self, candidates: list[Fact], anchor: Fact | None, exclude: tuple[Fact, ...] = ()) -> Fact | None:
-        """The candidate that belongs with ``anchor``: its child, in its table, in its sentence, else the closest."""
+    def ranked(self, candidates: list[Fact], anchor: Fact | None, exclude: tuple[Fact, ...] = ()) -> list[Fact]:
+        """Candidates in order of belonging with ``anchor``: its child, in its table, in its sentence, then by distance."""
         pool = [c for c in candidates if all(c is not e for e in exclude)]
-        if not pool:
-            return None
-        if anchor is None:
-            return pool[0]
+        if anchor is None or not pool:
+            return pool
         sent = self.doc.sentence_at(anchor.start) if self.doc.text else None
 
         def key(c: Fact):
@@ -241,7 +246,12 @@ class Ctx:
             same = 0 if (sent is not None and sent.start <= c.start < sent.end) else 1
             return (child, table, same, abs(c.start - anchor.start), c.start)
 
-        return min(pool, key=key)
+        return sorted(pool, key=key)
+
+    def nearest(self, candidates: list[Fact], anchor: Fact | None, exclude: tuple[Fact, ...] = ()) -> Fact | None:
+        """The candidate that belongs with ``anchor`` (see :meth:`ranked`)."""
+        pool = self.ranked(candidates, anchor, exclude)
+        return pool[0] if pool else None
 
     def subjects(self) -> list[str]:
         seen: dict[str, None] = {}

@@ -104,7 +104,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     result = check(args.file, limits=_limits(args))
     if args.format == "json":
-        print(json.dumps([f.as_row() for f in result.findings], ensure_ascii=False, indent=1, default=str))
+        print(json.dumps([{**f.as_row(), "source_kind": f.source_kind} for f in result.findings], ensure_ascii=False, indent=1, default=str))
     elif args.format == "csv":
         sys.stdout.write(findings_frame(result.findings).to_csv(index=False))
     else:
@@ -113,11 +113,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "severity": f.severity,
                 "rule": f.rule,
                 "message": f.message,
-                "pages": ",".join(sorted({str(x.page) for x in f.facts})),
+                "evidence": "\n".join(f"p.{x.page} [{x.start}:{x.end}] {x.quote[:80]}" for x in f.facts),
             }
             for f in result.findings
         ]
-        _print_table(rows, ["severity", "rule", "message", "pages"], title=f"{len(rows)} findings in {result.document.source}")
+        _print_table(rows, ["severity", "rule", "message", "evidence"], title=f"{len(rows)} findings in {result.document.source}")
     if args.explain:
         _print_table(
             [{"rule": o.rule, "status": o.status, "detail": o.detail} for o in result.outcomes],

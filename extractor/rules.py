@@ -9,6 +9,7 @@ Tolerances always come from the printed precision of the figures involved
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Literal
 
@@ -167,7 +168,7 @@ class BreakdownArgs(Strict):
 def check_breakdown(ctx: Ctx, a: BreakdownArgs, ev: Eval) -> None:
     """Any total with parts linked to it (``Fact.parent``) that no named sum rule already judged."""
     children: dict[str, list[Fact]] = {}
-    for f in ctx.facts:
+    for f in ctx.facts + ctx.parts:
         if f.parent and f.value is not None and f.metric not in a.exclude:
             children.setdefault(f.parent, []).append(f)
     if not children:
@@ -209,14 +210,26 @@ class RatioArgs(Strict):
 RATIO_FIELDS = ("rate_name", "stated", "expected", "formula", "difference", "tolerance", "subject")
 
 
-def _terms(ctx: Ctx, terms: list[Term], group, scope: str, anchor: Fact) -> tuple[list[Fact | None], list[str]]:
+def _terms(ctx: Ctx, terms: list[Term], group, scope: str, anchor: Fact) -> tuple[list[list[Fact]], list[str]]:
+    """Per term, its candidates (distinct values, best first, at most ``TOP``); the names of terms with none."""
     got, missing = [], []
     for t in terms:
-        f = ctx.nearest(_select(ctx, t.metric, t.stage, group, scope), anchor)
-        got.append(f)
-        if f is None:
+        ranked = ctx.ranked(_select(ctx, t.metric, t.stage, group, scope), anchor, (anchor,))
+        distinct: list[Fact] = []
+        for f in ranked:
+            if all(value_of(f) != value_of(g) for g in distinct):
+                distinct.append(f)
+        got.append(distinct[:TOP])
+        if not distinct:
             missing.append(ctx.name(t.metric, t.stage))
     return got, missing
+
+
+TOP = 3  # candidates per term: a mislabeled figure elsewhere must not hide the one that belongs
+
+
+def _combos(cands: list[list[Fact]]) -> list[list[Fact]]:
+    return [list(c) for c in itertools.product(*cands)]
 
 
 def _interval(terms: list[Term], facts: list[Fact]) -> Interval:
@@ -258,23 +271,25 @@ def check_ratio(ctx: Ctx, a: RatioArgs, ev: Eval) -> None:
         for r in rates:
             options, missing = [], []
             for v in a.variants:
-                nums, m1 = _terms(ctx, v.numerator, group, a.scope, r)
-                dens, m2 = _terms(ctx, v.denominator, group, a.scope, r)
+                ncands, m1 = _terms(ctx, v.numerator, group, a.scope, r)
+                dcands, m2 = _terms(ctx, v.denominator, group, a.scope, r)
                 if m1 or m2:
                     missing = missing or m1 + m2
                     continue
-                den = _interval(v.denominator, dens)
-                if den.lo <= 0 <= den.hi:
-                    continue
-                ok, computed, tol = ratio_consistent(_interval(v.numerator, nums), den, r.value, decimals_of(r.value, r.decimals), a.per)
-                _, wan = _unit(nums + dens)
-                d = decimals_of(r.value, r.decimals)
-                mid = computed.mid.quantize(Decimal(1).scaleb(-max(d, 2)))
-                options.append((ok, [r, *nums, *dens], (computed.mid, r.value, r.value - computed.mid, tol), dict(
-                    rate_name=ctx.name(a.rate), stated=fmt_fact(r) + "%", expected=fmt(mid) + "%",
-                    formula=f"{_expr(v.numerator, nums, wan)} / {_expr(v.denominator, dens, wan)}",
-                    difference=fmt(abs(r.value - mid)), tolerance=fmt(tol.quantize(Decimal("0.0001"))), subject=_subject_name(r.subject),
-                )))
+                for combo in _combos(ncands + dcands):
+                    nums, dens = combo[: len(ncands)], combo[len(ncands) :]
+                    den = _interval(v.denominator, dens)
+                    if den.lo <= 0 <= den.hi:
+                        continue
+                    d = decimals_of(r.value, r.decimals)
+                    ok, computed, tol = ratio_consistent(_interval(v.numerator, nums), den, r.value, d, a.per)
+                    _, wan = _unit(nums + dens)
+                    mid = computed.mid.quantize(Decimal(1).scaleb(-max(d, 2)))
+                    options.append((ok, [r, *nums, *dens], (computed.mid, r.value, r.value - computed.mid, tol), dict(
+                        rate_name=ctx.name(a.rate), stated=fmt_fact(r) + "%", expected=fmt(mid) + "%",
+                        formula=f"{_expr(v.numerator, nums, wan)} / {_expr(v.denominator, dens, wan)}",
+                        difference=fmt(abs(r.value - mid)), tolerance=fmt(tol.quantize(Decimal("0.0001"))), subject=_subject_name(r.subject),
+                    )))
             _decide(ctx, ev, options, r, missing)
 
 
@@ -396,18 +411,21 @@ def check_flow(ctx: Ctx, a: FlowArgs, ev: Eval) -> None:
         for r in results:
             options, missing = [], []
             for terms in a.variants:
-                got, m = _terms(ctx, terms, group, a.scope, r)
+                cands, m = _terms(ctx, terms, group, a.scope, r)
                 if m:
                     missing = missing or m
                     continue
-                unit, wan = _unit([r, *got])
-                exp = sum((value_of(f) * t.sign for t, f in zip(terms, got)), ZERO)
-                tol = sum_tolerance([r, *got])
-                diff = value_of(r) - exp
-                options.append((abs(diff) <= tol, [r, *got], (exp, value_of(r), diff, tol), dict(
-                    result_name=r.label or ctx.name(a.result.metric, r.stage), formula=_expr(terms, got, wan).strip("()"),
-                    stated=fmt_fact(r, wan), expected=_show(exp, [r, *got], wan), difference=_show(abs(diff), [r, *got], wan), tolerance=fmt(tol),
-                    unit=unit, subject=_subject_name(r.subject))))
+                for got in _combos(cands):
+                    if abs(value_of(r)) > abs(value_of(got[0])) and all(t.sign == 1 for t in terms[:1]) and len(terms) == 2:
+                        continue  # a remainder larger than what it is left from is not this flow's result
+                    unit, wan = _unit([r, *got])
+                    exp = sum((value_of(f) * t.sign for t, f in zip(terms, got)), ZERO)
+                    tol = sum_tolerance([r, *got])
+                    diff = value_of(r) - exp
+                    options.append((abs(diff) <= tol, [r, *got], (exp, value_of(r), diff, tol), dict(
+                        result_name=r.label or ctx.name(a.result.metric, r.stage), formula=_expr(terms, got, wan).strip("()"),
+                        stated=fmt_fact(r, wan), expected=_show(exp, [r, *got], wan), difference=_show(abs(diff), [r, *got], wan), tolerance=fmt(tol),
+                        unit=unit, subject=_subject_name(r.subject))))
             _decide(ctx, ev, options, r, missing)
 
 
