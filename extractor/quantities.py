@@ -295,15 +295,8 @@ def _build(g: Grammar, m: regex.Match, rule: str, text: str, block_unit: str | N
         if rule == "number.ratio":
             value, decimals = _ratio(num)
         elif numerals.is_chinese_numeral(num):
-            # 五千万元 → 五千 + 万元 ; 三万人 → 三 × 万 人
-            if kind in ("amount", "count") and len(num) > 1 and num[-1] in "万萬亿億" and not scale:
-                head = num[:-1]
-                if kind == "amount" and unit_raw == "元":
-                    unit_raw = ("万" if num[-1] in "万萬" else "亿") + "元"
-                    num = head
-                elif kind == "count":
-                    scale, num = num[-1], head
-                text_num = num
+            num, unit_raw, scale = _split_chinese_scale(num, kind, unit_raw, scale)
+            text_num = num
             value, decimals = numerals.chinese_to_decimal(num)
         else:
             value, decimals = numerals.arabic_to_decimal(num)
@@ -358,6 +351,34 @@ def _build(g: Grammar, m: regex.Match, rule: str, text: str, block_unit: str | N
         scale=scale,
         confidence=confidence,
     )
+
+
+_CN_SCALE = {"千": 1000, "万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+
+
+def _split_chinese_scale(num: str, kind: str, unit_raw: str, scale: str | None) -> tuple[str, str, str | None]:
+    """Move a trailing 万/亿 (or an unreadable trailing 千) from a Chinese numeral into the unit or scale.
+
+    ``五千万元`` → 五千 + 万元; ``三万人`` → 三 × 万 人; ``十千元`` → 十 + 千元; ``一万二千元`` stays 12000 元.
+    """
+    if scale or len(num) < 2 or num[-1] not in _CN_SCALE or kind not in ("amount", "count"):
+        return num, unit_raw, scale
+    head, last = num[:-1], num[-1]
+    try:
+        whole = numerals.chinese_to_decimal(num)[0]
+    except numerals.NumeralError:
+        whole = None
+    try:
+        part = numerals.chinese_to_decimal(head)[0]
+    except numerals.NumeralError:
+        return num, unit_raw, scale
+    if whole is not None and (last in "千" or part * _CN_SCALE[last] != whole):
+        return num, unit_raw, scale  # 五千元, 一万二千元: the numeral reads whole
+    if kind == "amount" and unit_raw == "元":
+        return head, {"萬": "万", "億": "亿"}.get(last, last) + "元", None
+    if kind == "count":
+        return head, unit_raw, last
+    return num, unit_raw, scale
 
 
 def _ratio(num: str) -> tuple[Decimal, int]:
