@@ -43,6 +43,7 @@ class _Ctx:
     r: L.Compiled
     masked: str  # doc.text with short bracket groups blanked, for clause splitting
     scopes: list[tuple[int, int, str]]
+    sentence_subject: dict[int, str] = dataclasses.field(default_factory=dict)  # sentence start -> named project/category
 
 
 # --------------------------------------------------------------------------- public
@@ -75,6 +76,8 @@ def subject_scopes(doc: Document, r: L.Compiled | None = None) -> list[tuple[int
     r = r or L.rules()
     scopes = []
     for cue, pat in r.subjects:
+        if cue.id in ("subject.named", "subject.category"):
+            continue  # clause / sentence level, applied per quantity
         if cue.id == "subject.heading":
             for sec in doc.sections:
                 m = pat.search(sec.title.strip())
@@ -117,7 +120,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         else:
             rule, label_text, stage, conf, parent = r.spec.formula.id, head.strip(), "none", 0.5, None
     else:
-        lm = L.nearest_label(left, kind, r)
+        lm = None if kind == "count" and _label_after(ctx, q) is not None else L.nearest_label(left, kind, r)
         shared_text = None
         if lm is not None and r.shared_value.search(left[lm.end:]):
             # "A和B决算数均为 X": every listed label takes X
@@ -131,6 +134,9 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
             metric, rule, conf = lm.rule.metric, lm.rule.id, 0.9
             label_text = shared_text or _label_text(left, lm)
             mask = (lm.start, lm.end) if lm.rule.default_stage else None
+        elif kind == "count" and (after := _label_after(ctx, q)) is not None:
+            lm = after  # "增加 5 名劳务人员": a count names what it counts after the unit
+            metric, rule, conf, label_text = lm.rule.metric, lm.rule.id, 0.85, lm.text
         elif change is not None and kind == "amount":
             prev = next((f for f in reversed(in_sentence) if f.kind == "amount"), None)
             metric = prev.metric if prev else "other"
@@ -143,14 +149,22 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
                 lm = heading
             else:
                 label_text = _free_label(left)
-        if lm is not None and lm.rule.stage:
-            stage = lm.rule.stage
-        elif change is not None:
+        if change is not None and kind != "rate":
             stage = "change"
+        elif kind != "rate" and regex.search(r"(?:和|及|与|、)\s*$", left) and in_sentence and in_sentence[-1].stage == "change":
+            stage = "change"  # "增加 5 名劳务人员和 10 名在编人员"
+        elif lm is not None and lm.rule.stage:
+            stage = lm.rule.stage
         else:
-            stage = _stage(ctx, left, mask, lm.rule if lm is not None else None, parent, in_sentence, start)
+            stage = _stage(ctx, left, mask, lm.rule if lm is not None else None, parent, in_sentence, start, before)
 
-    subject = _subject(ctx, start)
+    subject = _subject(ctx, start, s_start)
+    if kind == "amount" and subject == "department" and metric in ("other", "project_total"):
+        named = _named_subject(ctx, left, label_text, metric, s_start, start)
+        if named is not None:
+            subject = named
+            if metric == "other":
+                metric, rule, conf, label_text = "project_total", "subject.named", 0.75, label_text if named not in left else named
     if subject != "department" and metric in r.spec.project_scope_metrics:
         metric, conf = "project_total", conf - 0.05
     sk = doc.source_kind_at(start)
@@ -246,7 +260,27 @@ def _is_sibling(ctx: _Ctx, f: Fact, cue_at: int) -> bool:
     return False
 
 
-def _subject(ctx: _Ctx, pos: int) -> str:
+def _named_subject(ctx: _Ctx, left: str, label_text: str, metric: str, s_start: int, pos: int) -> str | None:
+    """A project or spending category named right before the amount, or heading the sentence ("一是X支出，即…")."""
+    pats = {c.id: p for c, p in ctx.r.subjects}
+    for text in (_LEAD.sub("", left), label_text):
+        m = pats["subject.named"].search(text.strip()) if text else None
+        if m:
+            name = _clean_name(m.group("name"))
+            if len(name) >= 4:
+                ctx.sentence_subject[s_start] = name
+                return name
+    m = pats["subject.category"].search(ctx.doc.text[s_start:pos])
+    if m:
+        name = _clean_name(m.group("name"))
+        ctx.sentence_subject[s_start] = name
+        return name
+    return None
+
+
+def _subject(ctx: _Ctx, pos: int, s_start: int | None = None) -> str:
+    if s_start is not None and s_start in ctx.sentence_subject:
+        return ctx.sentence_subject[s_start]
     best = None
     for s, e, name in ctx.scopes:
         if s <= pos < e and (best is None or s >= best[0]):
@@ -255,7 +289,11 @@ def _subject(ctx: _Ctx, pos: int) -> str:
 
 
 def _clean_name(name: str) -> str:
-    return name.strip().strip("“”\"「」『』 ").removesuffix("项目").strip("“”\"") if name.endswith("”项目") else name.strip().strip("“”\"「」『』 ")
+    """A project's name as written, without quotes ("“英才荟专项”项目" → 英才荟专项)."""
+    name = name.strip()
+    if regex.match(r"^[“\"「『].+[”\"」』]项目$", name):
+        name = name[:-2]
+    return regex.sub(r"[“”\"「」『』]", "", name).strip()
 
 
 # --------------------------------------------------------------------------- labels and stages
@@ -288,7 +326,8 @@ def _change(r: L.Compiled, left: str) -> str | None:
     return None
 
 
-def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | None, in_sentence: list[Fact], pos: int) -> str:
+def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | None, in_sentence: list[Fact], pos: int,
+           before_all: list[Fact] = ()) -> str:
     cues = L.stage_cues(left, mask, ctx.r)
     prior = [c for c in cues if c[2] == "prior_year" and not regex.search(r"(?:比|较|与|同比|对比)\s*$", left[: c[0]])]
     if prior:
@@ -311,6 +350,13 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
     prev = next((f for f in reversed(in_sentence) if f.stage not in ("none", "change", "prior_year")), None)
     if prev is not None:
         return prev.stage
+    cur = ctx.doc.sentence_at(pos)
+    prev_sentence = ctx.doc.sentence_at(cur.start - 1) if cur.start > 0 else cur
+    for f in reversed(before_all):
+        if f.start < prev_sentence.start or "\n" in ctx.doc.text[f.end:pos]:
+            break  # only the sentence just before, in the same paragraph ("…决算数2364万元。分项情况是:…12万元")
+        if f.start < cur.start and f.stage in ("initial_budget", "adjusted_budget", "actual") and f.kind == "amount":
+            return f.stage
     if rule is None:
         return "none"
     return _heading_stage(ctx, pos)
@@ -321,7 +367,7 @@ def _heading_stage(ctx: _Ctx, pos: int) -> str:
     if sec is None:
         return "none"
     title = sec.path.split(" > ")[-1]
-    if regex.search(r"执行|决算|完成|支出情况", title):
+    if regex.search(r"决算", title):
         return "actual"
     if regex.search(r"预算编制|预算情况|预算安排", title):
         return "initial_budget"
@@ -336,6 +382,14 @@ def _heading_metric(ctx: _Ctx, left: str, pos: int, kind: str) -> L.LabelMatch |
     if sec is None:
         return None
     return L.nearest_label(sec.title, kind, ctx.r)
+
+
+def _label_after(ctx: _Ctx, q: Quantity) -> L.LabelMatch | None:
+    text = ctx.doc.text[q.span.end : q.span.end + 12]
+    found = [m for m in L.find_labels(text, q.kind, ctx.r) if m.start == 0]
+    if not found:
+        return None
+    return max(found, key=lambda m: m.end)
 
 
 def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fact]) -> L.LabelMatch | None:
@@ -367,10 +421,11 @@ def _formula(ctx: _Ctx, q: Quantity, seg_start: int) -> tuple[str, bool] | None:
     if m is None or not regex.search(r"[/÷×*＊]", body):
         return None
     eq_at = seg_start + lo + m.end()
-    if q.span.start < eq_at:
+    qpos = q.span.start + len(q.surface) - len(q.surface.lstrip("=＝≈ "))
+    if qpos < eq_at:
         return None
     last_eq = seg_start + lo + max(body.rfind("="), body.rfind("＝"))
-    return m.group("head"), q.span.start >= last_eq
+    return m.group("head"), qpos > last_eq
 
 
 # --------------------------------------------------------------------------- indicators
