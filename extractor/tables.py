@@ -396,15 +396,13 @@ class Reader:
                 score = (t, n)
         else:
             weight, score = nums[-2], nums[-1]
-        if weight:
-            t, n = weight
-            f = self.fact(t, "weight", "none", n.value, "分", f"{label} 分值", f"{rule}/col.weight", self.base_conf, n)
-            f.weight = n.value
-            self.facts.append(f)
         if score:
+            # the printed 分值 total rides on the score_total fact (a separate `weight` fact would be
+            # summed with the rows' weights by Σ 分值 checks)
             t, n = score
             f = self.fact(t, "score_total", "none", n.value, "分", label, f"{rule}/col.score", self.base_conf, n)
             f.score = n.value
+            f.weight = weight[1].value if weight else None
             self.facts.append(f)
 
     # ---- facts and findings

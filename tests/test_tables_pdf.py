@@ -65,8 +65,7 @@ def got(pdf):
 
 
 def fact(res, metric, stage=None, name=None):
-    out = [f for f in res.facts if f.metric == metric and (stage is None or f.stage == stage) and (name is None or f.indicator_name == name)
-           and not (metric == "weight" and f.rule.startswith("row.score_total"))]  # the 总分 row's 分值 total
+    out = [f for f in res.facts if f.metric == metric and (stage is None or f.stage == stage) and (name is None or f.indicator_name == name)]
     assert len(out) == 1, out
     return out[0]
 
@@ -125,8 +124,8 @@ def test_continued_table_is_one_table(got):
     assert len({f.fact_id for f in res.facts}) == len(res.facts)
     total = fact(res, "score_total")
     assert total.value == D("95.00") and total.page == 2
-    weight_total = [f for f in res.facts if f.rule == "row.score_total/col.weight"]
-    assert [f.value for f in weight_total] == [D("100")]
+    assert total.weight == D("100")  # the printed 分值 total
+    assert not [f for f in res.facts if f.metric == "weight" and f.value == D("100")]
 
 
 def test_extract_cli_shows_table_rows(pdf, capsys):

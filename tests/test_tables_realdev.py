@@ -94,11 +94,10 @@ def test_real015_indicators(r015, name, l1, l2, cmp_, target, unit, actual, weig
     assert f.weight == D(weight) and f.score is None
 
 
-def test_real015_total_row_is_weight_total(r015):
+def test_real015_total_row_has_no_score(r015):
     doc, res = r015
-    w = [f for f in res.facts if f.metric == "weight" and f.rule.startswith("row.score_total")]
-    assert [f.value for f in w] == [D("100")]
-    assert not [f for f in res.facts if f.metric == "score_total"]  # 得分 cell is empty
+    assert not [f for f in res.facts if f.metric == "score_total"]  # 合计 | 100 (分值) | (得分 empty)
+    assert [f.value for f in res.facts if f.metric == "weight"] == [D("10")]  # only the budget block's 分值
 
 
 def test_real015_provenance_points_at_the_cell(r015):
@@ -231,7 +230,7 @@ def test_real022_indicators(r022, name, l2, cmp_, target, actual, weight, score,
 def test_real022_score_total(r022):
     _, res = r022
     st = [f for f in res.facts if f.metric == "score_total" and f.subject == P1]
-    assert [f.value for f in st] == [D("98.62")]
+    assert [f.value for f in st] == [D("98.62")] and st[0].weight == D("100")
     budget_score = next(f for f in res.facts if f.subject == P1 and f.metric == "score")
     assert sum(f.score for f in indicators(res, P1)) + budget_score.value == D("98.62")  # 90 + 8.62
 
