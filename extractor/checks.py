@@ -302,7 +302,10 @@ def run(doc: Document, facts: list[Fact], rules: RuleSet | None = None) -> Check
     ctx = Ctx(doc, facts, rules)
     report = CheckReport()
     coverage_rule = None
-    for lr in rules.rules:
+    done: dict[str, tuple[list[Finding], CheckOutcome]] = {}
+    # generic breakdowns run last, so a total a named rule already judged is not reported twice
+    order = sorted(rules.rules, key=lambda lr: lr.rule.check == "breakdown")
+    for lr in order:
         if lr.rule.check == "coverage":
             coverage_rule = lr
             continue
@@ -310,15 +313,20 @@ def run(doc: Document, facts: list[Fact], rules: RuleSet | None = None) -> Check
         lr.reg.fn(ctx, lr.args, ev)
         if ev.silent:
             continue
-        for fail in ev.failures:
-            report.findings.append(_finding(doc, lr.rule, fail, rules))
+        found = [_finding(doc, lr.rule, fail, rules) for fail in ev.failures]
         if ev.failures:
-            report.outcomes.append(CheckOutcome(lr.rule.id, "failed", f"{len(ev.failures)} finding(s)"))
+            out = CheckOutcome(lr.rule.id, "failed", f"{len(ev.failures)} finding(s)")
         elif ev.passed:
             detail = f"{ev.passed} check(s)" + (f"; not run for missing: {'、'.join(ev.missing)}" if ev.missing else "")
-            report.outcomes.append(CheckOutcome(lr.rule.id, "passed", detail))
+            out = CheckOutcome(lr.rule.id, "passed", detail)
         else:
-            report.outcomes.append(CheckOutcome(lr.rule.id, "skipped", "missing: " + "、".join(ev.missing) if ev.missing else "nothing to check"))
+            out = CheckOutcome(lr.rule.id, "skipped", "missing: " + "、".join(ev.missing) if ev.missing else "nothing to check")
+        done[lr.rule.id] = (found, out)
+    for lr in rules.rules:
+        if lr.rule.id in done:
+            found, out = done[lr.rule.id]
+            report.findings.extend(found)
+            report.outcomes.append(out)
     if coverage_rule is not None:
         _coverage(doc, coverage_rule, report, rules)
     return report

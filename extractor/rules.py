@@ -211,10 +211,16 @@ RATIO_FIELDS = ("rate_name", "stated", "expected", "formula", "difference", "tol
 
 
 def _terms(ctx: Ctx, terms: list[Term], group, scope: str, anchor: Fact) -> tuple[list[list[Fact]], list[str]]:
-    """Per term, its candidates (distinct values, best first, at most ``TOP``); the names of terms with none."""
+    """Per term, its candidates (distinct values, best first, at most ``TOP``); the names of terms with none.
+
+    In a table, a figure is read with the cells of its own row (a 执行率 on the 财政拨款 row is that row's).
+    """
     got, missing = [], []
     for t in terms:
-        ranked = ctx.ranked(_select(ctx, t.metric, t.stage, group, scope), anchor, (anchor,))
+        pool = _select(ctx, t.metric, t.stage, group, scope)
+        if scope == "table" and anchor.row is not None:
+            pool = [f for f in pool if f.row == anchor.row]
+        ranked = ctx.ranked(pool, anchor, (anchor,))
         distinct: list[Fact] = []
         for f in ranked:
             if all(value_of(f) != value_of(g) for g in distinct):

@@ -101,6 +101,7 @@ def check_deviation(ctx: Ctx, a: DeviationArgs, ev: Eval) -> None:
 class ThresholdArgs(Strict):
     metric: str
     below: Decimal
+    total_rows: list[str] = ["project_total"]  # in a 自评表, only the rate on these rows counts
 
 
 @register("threshold", ThresholdArgs, ("name", "stated", "threshold", "subject"))
@@ -112,6 +113,10 @@ def check_threshold(ctx: Ctx, a: ThresholdArgs, ev: Eval) -> None:
         return
     seen: set[tuple[str, Decimal]] = set()
     for r in rates:
+        if r.table_id and r.row is not None and not any(
+            f.table_id == r.table_id and f.row == r.row and f.metric in a.total_rows for f in ctx.facts
+        ):
+            continue  # a 自评表 source row (其中：财政专户 0/0) is not the project's execution
         if (r.subject + (r.table_id or ""), r.value) in seen:
             continue
         seen.add((r.subject + (r.table_id or ""), r.value))
@@ -215,16 +220,24 @@ class NoArgs(Strict):
     pass
 
 
+_TOTAL_LABEL = regex.compile(r"^\s*(总分|合计|总计)")
+
+
+def _is_total(f: Fact) -> bool:
+    """The 总分/合计 row itself (its 分值 100 is the stated total, not a share)."""
+    return f.metric == "score_total" or bool(_TOTAL_LABEL.match(f.label or "")) or "score_total" in (f.rule or "")
+
+
 def _row_values(ctx: Ctx, table: str, attr: str, metric: str) -> list[tuple[Fact, Decimal]]:
     """Per row of a table: the indicator's ``attr`` (score/weight), else that row's ``metric`` fact."""
     by_row: dict[int | None, tuple[Fact, Decimal]] = {}
     for f in ctx.facts:
-        if f.table_id != table:
+        if f.table_id != table or _is_total(f):
             continue
         if f.metric == "indicator" and getattr(f, attr) is not None:
             by_row[f.row if f.row is not None else -id(f)] = (f, getattr(f, attr))
     for f in ctx.facts:
-        if f.table_id == table and f.metric == metric and f.value is not None:
+        if f.table_id == table and f.metric == metric and f.value is not None and not _is_total(f):
             key = f.row if f.row is not None else -id(f)
             by_row.setdefault(key, (f, f.value))
     return list(by_row.values())
