@@ -71,6 +71,7 @@ def read_pdf(path: Path, data: bytes, limits: Limits) -> PdfRead:
         out = PdfRead([], [], [])
         ruled: list[int] = []
         boxes_by_page: dict[int, list[tuple[float, float, float, float] | None]] = {}
+        edges_by_page: dict[int, tuple[list[dict], tuple[float, float, float, float]]] = {}
         total = 0
         for i in range(n):
             if time.monotonic() - started > limits.timeout:
@@ -86,13 +87,15 @@ def read_pdf(path: Path, data: bytes, limits: Limits) -> PdfRead:
             out.pages.append(Page(i + 1, text, "text", w, h))
             boxes_by_page[i + 1] = boxes
             out.boxes[i + 1] = boxes
-            if _has_rules(page, pdfium):
+            edges = _edges(page, h) if _has_rules(page, pdfium) else []
+            if edges:
                 ruled.append(i + 1)
+                edges_by_page[i + 1] = (edges, (0.0, 0.0, float(w), float(h)))
             page.close()
     finally:
         pdf.close()
     if ruled:
-        _tables(path, data, ruled, boxes_by_page, out, limits, started)
+        _tables(path, data, ruled, boxes_by_page, edges_by_page, out, limits, started)
     return out
 
 
@@ -149,48 +152,120 @@ def _has_rules(page, pdfium) -> bool:
     return False
 
 
-def _tables(path: Path, data: bytes, ruled: list[int], boxes_by_page, out: PdfRead, limits: Limits, started: float) -> None:
-    import io
+class _RulingPage:
+    """Just enough of a pdfplumber page for its TableFinder: the ruling edges pdfium drew."""
 
-    import pdfplumber
+    def __init__(self, edges: list[dict], bbox: tuple[float, float, float, float]) -> None:
+        self.edges = edges
+        self.bbox = bbox
+        self.chars: list = []
 
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data), password="")
-    except Exception as exc:  # noqa: BLE001 - tables are a bonus; the text is already read
-        out.warnings.append(f"[E103] corrupt: tables not read ({type(exc).__name__})")
-        return
-    with pdf:
-        for pno in ruled:
-            if time.monotonic() - started > limits.timeout:
-                out.warnings.append("[E108] timeout: table extraction stopped early")
-                return
-            try:
-                page = pdf.pages[pno - 1].dedupe_chars()
-                found = page.find_tables()
-            except Exception as exc:  # noqa: BLE001
-                out.warnings.append(f"[E103] corrupt: tables on page {pno} not read ({type(exc).__name__})")
+
+def _edges(page, height: float) -> list[dict]:
+    """Horizontal and vertical ruling segments of the page's path objects, as pdfplumber edges (top-down y)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    out: list[dict] = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+        m = raw.FS_MATRIX()
+        if not raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(m)):
+            m.a, m.b, m.c, m.d, m.e, m.f = 1, 0, 0, 1, 0, 0
+        n = raw.FPDFPath_CountSegments(obj.raw)
+        if n <= 0 or n > 5000:
+            continue
+        start = prev = None
+        x, y = ctypes.c_float(), ctypes.c_float()
+        for k in range(n):
+            seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
+            if not raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y)):
                 continue
-            for ft in found:
-                rows = ft.extract()
-                if not rows or len(rows) < 2 and max((len(r) for r in rows), default=0) < 2:
-                    continue
-                tid = f"t{len(out.tables) + 1}"
-                cells: list[Cell] = []
-                grid: list[list[str | None]] = []
-                for r, row in enumerate(ft.rows):
-                    vals: list[str | None] = []
-                    for k, box in enumerate(row.cells):
-                        txt = rows[r][k] if r < len(rows) and k < len(rows[r]) else None
-                        vals.append(txt)
-                        cells.append(Cell(r, k, txt, page=pno, bbox=tuple(float(x) for x in box) if box else None))
-                    grid.append(vals)
-                bbox = tuple(float(x) for x in ft.bbox)
-                out.tables.append(Table(tid, pno, grid, cells, bbox, "pdf"))
-                inside = {
-                    k for k, b in enumerate(boxes_by_page.get(pno, ()))
-                    if b is not None and bbox[0] - 1 <= (b[0] + b[2]) / 2 <= bbox[2] + 1 and bbox[1] - 1 <= (b[1] + b[3]) / 2 <= bbox[3] + 1
-                }
-                out.table_chars.append((pno, inside))
+            pt = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+            kind = raw.FPDFPathSegment_GetType(seg)
+            if kind == raw.FPDF_SEGMENT_MOVETO:
+                start = prev = pt
+                continue
+            if prev is not None and kind == raw.FPDF_SEGMENT_LINETO:
+                _add_edge(out, prev, pt, height)
+            prev = pt
+            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+                _add_edge(out, pt, start, height)
+                prev = start
+    return out
+
+
+def _add_edge(out: list[dict], p: tuple[float, float], q: tuple[float, float], height: float) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) < 0.5 and abs(x1 - x0) >= 1:
+        a, b = sorted((x0, x1))
+        top = height - y0
+        out.append({"x0": a, "x1": b, "top": top, "bottom": top, "width": b - a, "height": 0.0, "orientation": "h", "object_type": "line"})
+    elif abs(x0 - x1) < 0.5 and abs(y1 - y0) >= 1:
+        a, b = sorted((height - y0, height - y1))
+        out.append({"x0": x0, "x1": x0, "top": a, "bottom": b, "width": 0.0, "height": b - a, "orientation": "v", "object_type": "line"})
+
+
+def _tables(path: Path, data: bytes, ruled: list[int], boxes_by_page, edges_by_page, out: PdfRead, limits: Limits, started: float) -> None:
+    from pdfplumber.table import TableFinder
+
+    for pno in ruled:
+        if time.monotonic() - started > limits.timeout:
+            out.warnings.append("[E108] timeout: table extraction stopped early")
+            return
+        try:
+            edges, bbox = edges_by_page[pno]
+            found = TableFinder(_RulingPage(edges, bbox)).tables  # pdfplumber's finder on pdfium's rulings
+        except Exception as exc:  # noqa: BLE001
+            out.warnings.append(f"[E103] corrupt: tables on page {pno} not read ({type(exc).__name__})")
+            continue
+        text = out.pages[pno - 1].text
+        boxes = boxes_by_page.get(pno, [])
+        for ft in found:
+            grid: list[list[str | None]] = []
+            cells: list[Cell] = []
+            used: set[int] = set()
+            for r, row in enumerate(ft.rows):
+                vals: list[str | None] = []
+                for k, box in enumerate(row.cells):
+                    if box is None:
+                        vals.append(None)
+                        cells.append(Cell(r, k, None, page=pno))
+                        continue
+                    idx = _inside(boxes, box)
+                    used.update(idx)
+                    txt = _cell_text(text, boxes, idx)
+                    vals.append(txt)
+                    cells.append(Cell(r, k, txt, page=pno, bbox=tuple(float(x) for x in box)))
+                grid.append(vals)
+            if len(grid) < 2 and max((len(r) for r in grid), default=0) < 2:
+                continue
+            bbox = tuple(float(x) for x in ft.bbox)
+            out.tables.append(Table(f"t{len(out.tables) + 1}", pno, grid, cells, bbox, "pdf"))
+            out.table_chars.append((pno, used | set(_inside(boxes, bbox))))
+
+
+def _inside(boxes, bbox) -> list[int]:
+    x0, top, x1, bottom = bbox
+    return [
+        k for k, b in enumerate(boxes)
+        if b is not None and x0 - 1 <= (b[0] + b[2]) / 2 <= x1 + 1 and top - 1 <= (b[1] + b[3]) / 2 <= bottom + 1
+    ]
+
+
+def _cell_text(text: str, boxes, idx: list[int]) -> str:
+    """A cell's characters in reading order; a new visual line inside the cell joins without a break."""
+    if not idx:
+        return ""
+    out: list[str] = []
+    prev = None
+    for k in idx:
+        b = boxes[k]
+        if prev is not None and b[1] > prev[3] - 1 and out and out[-1].isascii() and text[k].isascii() and out[-1].isalnum() and text[k].isalnum():
+            out.append(" ")
+        out.append(text[k])
+        prev = b
+    return "".join(out).strip()
 
 
 def usable_text(text: str) -> bool:
