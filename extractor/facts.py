@@ -159,7 +159,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
             stage = _stage(ctx, left, mask, lm.rule if lm is not None else None, parent, in_sentence, start, before)
 
     subject = _subject(ctx, start, s_start)
-    if kind == "amount" and subject == "department" and metric in ("other", "project_total"):
+    if kind == "amount" and subject == "department" and metric in ("other", "project_total") and stage != "change":
         named = _named_subject(ctx, left, label_text, metric, s_start, start)
         if named is not None:
             subject = named
