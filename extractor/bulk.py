@@ -45,8 +45,14 @@ _SKIP_NAMES = {"eval.json"}
 
 
 def pipeline_version() -> str:
-    """The package version plus a digest of the code and patterns: results of another version are redone."""
+    """The package version plus a digest of the code and patterns: results of another version are redone.
+
+    ``$JIXIAO_PIPELINE_VERSION`` overrides it (benchmarks in a tree others are editing).
+    """
     from . import __version__
+
+    if os.environ.get("JIXIAO_PIPELINE_VERSION"):
+        return os.environ["JIXIAO_PIPELINE_VERSION"]
     from .patterns import patterns_dir
 
     h = hashlib.sha256()
@@ -354,7 +360,19 @@ def _die_with_parent() -> None:
 
 
 def _warm_up() -> None:
-    """Load patterns, dictionaries and models once in the parent, so every forked worker inherits them."""
+    """Load modules, patterns, dictionaries and models once in the parent, so every forked worker inherits them."""
+    import importlib
+    import pkgutil
+
+    from . import __path__ as package_path
+
+    for mod in ["pdfplumber", "pypdfium2", "docx", "bs4", "lxml.html", "charset_normalizer"] + [
+        m.name for m in pkgutil.walk_packages(package_path, prefix="extractor.", onerror=lambda _: None)
+    ]:
+        try:
+            importlib.import_module(mod)
+        except Exception:  # optional or broken: the file that needs it will say so
+            pass
     try:
         from . import ingest, pipeline
 
@@ -368,7 +386,8 @@ def run_local(todo: list[Item], parts: Parts, workers: int, limits: Limits, html
               on_done: Callable[[Item, dict[str, Any]], None]) -> None:
     """One forked process per file, at most ``workers`` at a time; crashes and timeouts cost one file."""
     ctx = mp.get_context("fork")
-    _warm_up()
+    if len(todo) > 2 * workers:  # pays off only when many files share it
+        _warm_up()
     pending = list(reversed(todo))
     running: dict[int, tuple[Any, Item, float]] = {}
     try:
