@@ -121,3 +121,55 @@ def test_provenance_every_char_maps_back():
     i = doc.text.index("第二页")
     assert doc.page_of(i) == 2
     assert doc.page_of(doc.text.index("习近平")) == 1
+
+
+@pytest.mark.parametrize(
+    "raw,pages",
+    [
+        ("第一页正文。\f第二页正文。\f第三页正文。", 3),
+        ("第一页正文。\n- 1 -\n第二页正文。\n- 2 -\n", 2),
+        ("第一页正文。\n\n第一页续。\n\n\n\n第二页正文。\n\n第二页续。\n", 2),
+        ("第一页正文。\n第一页续。\n\n第一页新段。\n", 1),
+    ],
+    ids=["form-feed", "page-number-lines", "blank-runs", "paragraph-blank-is-not-a-page"],
+)
+def test_text_page_inference(raw, pages):
+    doc = from_text(raw)
+    assert len(doc.pages) == pages
+    assert "- 1 -" not in doc.text
+    assert doc.page_of(doc.text.index("第一页正文")) == 1
+    if pages > 1:
+        assert doc.page_of(doc.text.index("第二页正文")) == 2
+
+
+@pytest.mark.parametrize(
+    "text,usable",
+    [
+        ("本单位调整后预算数 293,929.96 万元。", True),
+        ("(cid:123)(cid:45)(cid:678)(cid:9)(cid:10)(cid:11)", False),
+        ("", False),
+        ("\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008", False),
+    ],
+    ids=["text", "cid-codes", "empty", "private-use-garbage"],
+)
+def test_usable_text_layer(text, usable):
+    from extractor.readers.pdf import usable_text
+
+    assert usable_text(text) is usable
+
+
+@pytest.mark.parametrize(
+    "data,kind",
+    [
+        (b"%PDF-1.7\n...", "pdf"),
+        (b"<!DOCTYPE html><html><body>x</body></html>", "html"),
+        (b"\x89PNG\r\n\x1a\n0000", "image"),
+        (b"\xff\xd8\xff\xe0JFIF", "image"),
+        ("2020年度部门整体绩效自评报告".encode("utf-8"), "text"),
+    ],
+    ids=["pdf", "html", "png", "jpeg", "text"],
+)
+def test_sniff_by_bytes(data, kind):
+    from extractor.ingest import sniff
+
+    assert sniff(data) == kind
