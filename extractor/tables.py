@@ -365,7 +365,7 @@ class Reader:
         if lvl is None:
             return
         l1, l2, name_tok, rest = lvl
-        l1 = l1 or (self.last_l1 if l2 is None or l2 == self.last_l2 else None) or level1_for(l2 or self.last_l2, self.v) or self.last_l1
+        l1 = l1 or self.last_l1 or level1_for(l2, self.v)  # a missing 一级指标 cell is merged from above
         l2 = l2 or self.last_l2
         self.last_l1, self.last_l2 = l1, l2
         value_cols = [f for f in self.ind_order if f not in ("level1", "level2", "level3")]

@@ -502,11 +502,11 @@ def _scrambled_indicators(reader: Reader, words: list[Tok]) -> None:
     runs, cur = [], []
     for i, w in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else None
-        if _NUMLIKE.match(w.key) and not regex.fullmatch(r"-\d+-", w.key):
+        if _valuelike(w.key):
             cur.append(w)
             continue
         if cur and nxt is not None and len(w.key) <= 6 and not _header_word(w.key) and not v.level2.search(w.key) and (
-            nxt.key == w.key or _NUMLIKE.match(nxt.key)
+            nxt.key == w.key or _valuelike(nxt.key)
         ):
             cur.append(w)
             continue
@@ -543,6 +543,13 @@ def _scrambled_indicators(reader: Reader, words: list[Tok]) -> None:
         reader._score_total(extra, "row.score_total")
 
 
+def _valuelike(key: str) -> bool:
+    """A figure cell: ``100%``, ``=100%``, ``≥12公里``, ``—`` (not a page number such as ``-1-``)."""
+    if regex.fullmatch(r"-\d+-", key):
+        return False
+    return bool(_NUMLIKE.match(key)) or parse_cell(key) is not None
+
+
 _HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值", "分值", "权重", "得分",
                  "偏差原因分析及改进措施", "未完成原因分析", "绩效指标", "总分")
 
@@ -558,7 +565,7 @@ def _scrambled_labels(words: list[Tok], run: list[Tok], v) -> tuple[list[str], l
     keys = [w.key for w in words]
     for i, w in enumerate(words):
         k = w.key
-        if id(w) in in_run or _NUMLIKE.match(k) or _header_word(k) or match(v.total_rows, k) or v.stop_labels.search(k):
+        if id(w) in in_run or _valuelike(k) or _header_word(k) or match(v.total_rows, k) or v.stop_labels.search(k):
             continue
         if v.level2.search(k):
             nxt = next((x for x in keys[i + 1 :] if v.level2.search(x)), "")

@@ -10,6 +10,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import regex
 
@@ -120,8 +121,13 @@ class Vocab:
 
 @functools.lru_cache(maxsize=1)
 def vocab() -> Vocab:
-    """Load and compile patterns/tables.yaml once (strict: unknown fields, duplicate ids, bad regexes fail)."""
-    f = patterns.load("tables", TablesFile)
+    """The vocabulary from patterns/tables.yaml, compiled once."""
+    return build()
+
+
+def build(directory: Path | None = None) -> Vocab:
+    """Load and compile tables.yaml (strict: unknown fields, duplicate ids, bad regexes → PatternError)."""
+    f = patterns.load("tables", TablesFile, directory)
     pieces = dict(f.pieces)
 
     def rx(p: str, entry: str) -> regex.Pattern:
