@@ -155,7 +155,7 @@ def layout() -> Layout:
 # --------------------------------------------------------------------------- characters
 
 _ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-_SPACES = set(" \t\u3000\u00a0\u2002\u2003\u2009\u202f")
+_SPACES = set(" \t\f\v\u3000\u00a0\u2002\u2003\u2009\u202f")
 
 
 def is_cjk(ch: str) -> bool:

@@ -51,6 +51,8 @@ def sections(text: str, tables: list[Table] | None = None, lay: Layout | None = 
             stop = lay.title_stop.search(title)
             if stop:
                 title = title[: stop.start()]
+            if len(title) > 30 and "，" in title[:30]:
+                title = title[: title.index("，")]  # an item that runs on as prose: its clause is the title
             title = title[: lay.title_max].strip()
             found.append((start, h.level, m.group(0).strip(), title))
             break

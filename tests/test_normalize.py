@@ -173,3 +173,14 @@ def test_sniff_by_bytes(data, kind):
     from extractor.ingest import sniff
 
     assert sniff(data) == kind
+
+
+def test_text_pages_tile_the_file_so_gold_offsets_map_back(seed_path):
+    from extractor.readers.text import file_offset
+
+    raw = seed_path.read_text(encoding="utf-8")
+    doc = from_text(raw)
+    assert "".join(p.text for p in doc.pages) == raw
+    i = doc.text.index("292,305.04")
+    off = file_offset(doc.pages, doc.page_of(i), doc.source_offset(i))
+    assert raw[off : off + 10] == "292,305.04"

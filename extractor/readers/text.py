@@ -62,9 +62,15 @@ def split_pages(text: str) -> list[Page]:
     """Pages from form feeds, long runs of blank lines, and page-number lines."""
     if "\f" in text:
         pages, pos = [], 0
-        for chunk in text.split("\f"):
-            pages.append((pos, chunk))
-            pos += len(chunk) + 1
+        chunks = text.split("\f")
+        for k, chunk in enumerate(chunks):
+            chunk = chunk + ("\f" if k < len(chunks) - 1 else "")  # pages tile the text exactly
+            if chunk.strip() or not pages:
+                pages.append((pos, chunk))
+            else:
+                s0, t0 = pages.pop()
+                pages.append((s0, t0 + chunk))
+            pos += len(chunk)
         return _numbered(pages)
     lines = text.splitlines(keepends=True)
     # the usual blank run between lines: 1 in PDF-extracted text with blank lines between, else 0
@@ -109,6 +115,11 @@ def split_pages(text: str) -> list[Page]:
         s0, t0 = pieces.pop()
         pieces.append((s0, t0 + last[1]))
     return _numbered(pieces)
+
+
+def file_offset(pages: list[Page], page: int, offset: int) -> int:
+    """Offset in the decoded file of ``offset`` on ``page`` (text input: pages tile the file)."""
+    return sum(len(p.text) for p in pages[: page - 1]) + offset
 
 
 def _numbered(pieces: list[tuple[int, str]]) -> list[Page]:
