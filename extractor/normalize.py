@@ -69,6 +69,8 @@ class _Reflow(patterns.Strict):
     wrapped_share: float = 0.35
     max_wrap_width: int = 200
     unit_continuation: str
+    new_field: str = "(?!)"
+    no_line_start: str = "(?!)"
 
 
 class _Meta(patterns.Strict):
@@ -131,6 +133,8 @@ class Layout:
         self.line_final = c(f.sentence.line_final, "sentence.line_final")
         self.reflow = f.reflow
         self.unit_continuation = c(f.reflow.unit_continuation, "reflow.unit_continuation")
+        self.new_field = c(f.reflow.new_field, "reflow.new_field")
+        self.no_line_start = c(f.reflow.no_line_start, "reflow.no_line_start")
         self.pinyin = c(f.pinyin_noise, "pinyin_noise")
         m = f.metadata
         self.meta = m
@@ -279,7 +283,7 @@ def _ends_sentence(text: str, lay: Layout) -> bool:
 
 def _wrap_width(lines: list[Line], lay: Layout) -> int | None:
     """The hard-wrap width of the text (visual units), or None when lines are paragraphs."""
-    widths = sorted(visual_width(ln.text) for ln in lines)
+    widths = sorted(w for w in (visual_width(ln.text) for ln in lines) if w >= 24)  # prose lines, not cells
     if len(widths) < 4:
         return None
     w = widths[int(len(widths) * 0.8)]
@@ -292,6 +296,14 @@ def _wrap_width(lines: list[Line], lay: Layout) -> int | None:
 _NUM_TAIL = regex.compile(r"\d[.,，．]$|(?<![\d.])\d{1,3},\d{1,2}$")
 
 
+_TOKEN = regex.compile(r"[0-9A-Za-z.,%+\-]+|.")
+
+
+def _first_token(b: str) -> str:
+    m = _TOKEN.match(b)
+    return m.group(0) if m else ""
+
+
 def _join(a: str, b: str, width: int | None, lay: Layout, full: bool | None = None) -> str:
     """The separator between line ``a`` and the next line ``b``: '' (join), ' ' or '\\n' (paragraph).
 
@@ -301,12 +313,14 @@ def _join(a: str, b: str, width: int | None, lay: Layout, full: bool | None = No
         return ""  # 1,540. / 23  and  4,4 / 63.51
     if (a[-1:].isdigit() or a[-1:] in "万亿") and lay.unit_continuation.match(b):
         return ""  # 22,719.86 万 / 元
+    if lay.no_line_start.match(b):
+        return ""  # a paragraph never opens with a comma or a closing bracket
     if width is None and full is None:
         return "\n"
-    if _is_heading_start(b, lay) or _ends_sentence(a, lay):
+    if _is_heading_start(b, lay) or _ends_sentence(a, lay) or lay.new_field.match(b):
         return "\n"
-    if full is False or (full is None and visual_width(a) < width * lay.reflow.full_line_share):
-        return "\n"
+    if full is False or (full is None and visual_width(a) + visual_width(_first_token(b)) < width * lay.reflow.full_line_share):
+        return "\n"  # (a number is never broken: the line before it may end short by its width)
     x, y = a[-1], b[0]
     if (x.isascii() and x.isalnum()) and (y.isascii() and y.isalnum()):
         return " "
@@ -327,7 +341,7 @@ class Normalized:
 def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normalized:
     """Normalize ``pages`` into one text with a per-character map back to (page, raw offset).
 
-    ``line_full(page, raw_offset_of_last_char) -> bool | None`` lets a reader with geometry (PDF)
+    ``line_full(page, raw_offset_of_last_char, next_token_chars, next_page, next_raw_offset) -> bool | None`` lets a reader with geometry (PDF)
     say whether a line reaches the right margin; otherwise line widths are compared.
     """
     lay = layout()
@@ -346,7 +360,7 @@ def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normali
     prev: Line | None = None
     for ln in lines:
         if prev is not None:
-            full = line_full(prev.page, prev.start + len(prev.text) - 1) if (line_full and reflow) else None
+            full = line_full(prev.page, prev.start + len(prev.text) - 1, len(_first_token(ln.text)), ln.page, ln.start) if (line_full and reflow) else None
             sep = _join(prev.text, ln.text, width, lay, full)
             if sep:
                 chars.append(sep)

@@ -184,3 +184,22 @@ def test_text_pages_tile_the_file_so_gold_offsets_map_back(seed_path):
     i = doc.text.index("292,305.04")
     off = file_offset(doc.pages, doc.page_of(i), doc.source_offset(i))
     assert raw[off : off + 10] == "292,305.04"
+
+
+def test_label_line_after_full_line_starts_a_paragraph():
+    title = "2018年公共文化服务体系建设专项项目绩效自评报告"
+    body = ["按照预算绩效管理工作安排，本中心对2018年度预算资金使用情况开", "展了自评，查阅账簿凭证，核对项目资料，现将有关情况报告如下。"] * 3
+    doc = from_text("\n".join([title, "项目名称：公共文化服务体系建设专项", *body]))
+    assert doc.text.startswith(title + "\n项目名称：")
+    assert "使用情况开展了自评" in doc.text
+
+
+def test_line_opening_with_a_comma_continues():
+    got = normalize(_pages("上年结转资金329.65 万元\n，其他资金0.00 万元。\n")).text
+    assert got == "上年结转资金329.65 万元，其他资金0.00 万元。"
+
+
+def test_line_ended_short_by_an_unbroken_number_is_joined():
+    lines = ["项目全年预算资金二千四百四十四万元，其中图书购置", "1,279.00 万元，文艺演出1,165.00 万元，其他支出合计", "为零，全部资金均已按照进度拨付到位并及时使用。"]
+    doc = from_text("\n".join(lines * 3))
+    assert "其中图书购置1,279.00 万元" in doc.text

@@ -36,7 +36,7 @@ class PdfRead:
                 margins[pg] = ends[int(len(ends) * 0.9)]
         default = sorted(margins.values())[len(margins) // 2] if margins else None
 
-        def full(page: int, last: int) -> bool | None:
+        def full(page: int, last: int, next_chars: int = 1, next_page: int | None = None, next_first: int | None = None) -> bool | None:
             boxes = self.boxes.get(page)
             if not boxes or not 0 <= last < len(boxes) or boxes[last] is None:
                 return None
@@ -46,7 +46,13 @@ class PdfRead:
             if right is None:
                 return None
             b = boxes[last]
-            return b[2] >= right - max(1.6 * (b[2] - b[0]), 6.0)
+            nb = self.boxes.get(next_page or page)
+            if next_first is not None and nb and 0 <= next_first < len(nb) and nb[next_first] is not None:
+                h0, h1 = b[3] - b[1], nb[next_first][3] - nb[next_first][1]
+                if h0 > 0 and h1 > 0 and max(h0, h1) > 1.25 * min(h0, h1):
+                    return False  # a change of font size (title, heading) ends the line
+            ahead = (next_chars - 1) * 0.55 * (b[3] - b[1]) if next_chars > 1 else 0.0  # a number is never broken
+            return b[2] + ahead >= right - max(1.6 * (b[2] - b[0]), 6.0)
 
         return full
 
