@@ -45,7 +45,10 @@ def cmd_read(args: argparse.Namespace) -> int:
 
     doc = read(args.file, _limits(args))
     if args.json:
-        print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1, default=str))
+        data = doc.to_dict()
+        for t, out in zip(doc.tables, data["tables"]):
+            out["start"], out["end"] = t.start, t.end  # where the table sits in "text"
+        print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
         return EXIT_OK
     page = None
     out = []

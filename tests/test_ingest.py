@@ -181,6 +181,8 @@ def test_cli_read_json(html_doc, tmp_path, capsys):
     assert data["metadata"]["year"] == 2021 and isinstance(data["metadata"]["year"], int)
     assert data["tables"][0]["cells"][0]["text"] == "项目资金（万元）"
     assert {"pages", "sections", "sentences", "text"} <= set(data)
+    t = data["tables"][0]
+    assert data["text"][t["start"] : t["end"]].startswith("项目资金（万元） | 年初预算数")
 
 
 @pytest.mark.parametrize("name", ["with space.txt", "中文报告.txt", "-leading-dash.txt"], ids=["space", "chinese", "dash"])
