@@ -178,3 +178,25 @@ def test_cli_exit_3_with_reason(tmp_path, capsys):
     p.write_bytes(b"%PDF-1.4\n garbage")
     assert main(["read", str(p)]) == 3
     assert "corrupt" in capsys.readouterr().err
+
+
+def test_scanned_pdf_is_ocred_when_tesseract_is_there(tmp_path):
+    ocr = pytest.importorskip("extractor.ocr")
+    if not ocr.available():
+        pytest.skip("tesseract with chi_sim is not installed")
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    src = make_pdf(tmp_path / "src.pdf", [REPORT], size=16, page_number=None)
+    pdf = pdfium.PdfDocument(str(src))
+    pdf[0].render(scale=300 / 72).to_pil().save(tmp_path / "page.png")
+    pdf.close()
+    scan = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(scan))
+    c.drawImage(str(tmp_path / "page.png"), 0, 0, 595, 842)
+    c.showPage()
+    c.save()
+    doc = ingest.read(scan)
+    assert doc.pages[0].source_kind == "ocr"
+    assert doc.source_kind_at(doc.text.index("1,000.00")) == "ocr"
+    assert doc.metadata.department == "某某县财政局" and doc.metadata.year == 2020
