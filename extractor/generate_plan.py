@@ -149,15 +149,26 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
     income_sources(w, "initial_budget", exp_init, growth=True)
     income_sources(w, "adjusted_budget", exp_adj, growth=False)
     o.head(3, "expenditure")
-    first_adj = w.amount("expenditure_total", "adjusted_budget", exp_adj)
-    w.para(w.say("exp_budget", initial=w.amount("expenditure_total", "initial_budget", exp_init), adjusted=first_adj))
-    for stage, label, b, p1, p2 in (("initial_budget", "年初", basic_init, pers_init, pub_init), ("adjusted_budget", "调整后", basic_adj, pers_adj, pub_adj)):
-        t = w.amount("basic_expenditure", stage, b)
-        a = w.amount("personnel_expenditure", stage, p1)
-        c = w.amount("public_expenditure", stage, p2)
-        w.para(w.say("basic_budget", stage_label=label, total=t, parts=w.breakdown([(w.label("personnel_expenditure"), a), (w.label("public_expenditure"), c)])))
-        _sum_rounding(w, "sum.basic_expenditure", t, [a, c])
-    w.para(w.say("project_budget", initial=w.amount("project_expenditure", "initial_budget", proj_init), adjusted=w.amount("project_expenditure", "adjusted_budget", proj_adj)))
+    as_table = rng.random() < 0.3  # figures in a 预算执行表 instead of prose
+    basic_stated = _bump(rng, basic_act) if "sum.basic_expenditure" in plants else basic_act
+    if as_table:
+        first_adj = _budget_table(w, rows=(
+            ("支出合计", "expenditure_total", (exp_init, exp_adj, exp_act)),
+            ("基本支出", "basic_expenditure", (basic_init, basic_adj, basic_stated)),
+            ("其中：" + w.label("personnel_expenditure"), "personnel_expenditure", (pers_init, pers_adj, pers_act)),
+            (w.label("public_expenditure"), "public_expenditure", (pub_init, pub_adj, pub_act)),
+            ("项目支出", "project_expenditure", (proj_init, proj_adj, proj_act)),
+        ), plant_basic=basic_stated != basic_act)
+    else:
+        first_adj = w.amount("expenditure_total", "adjusted_budget", exp_adj)
+        w.para(w.say("exp_budget", initial=w.amount("expenditure_total", "initial_budget", exp_init), adjusted=first_adj))
+        for stage, label, b, p1, p2 in (("initial_budget", "年初", basic_init, pers_init, pub_init), ("adjusted_budget", "调整后", basic_adj, pers_adj, pub_adj)):
+            t = w.amount("basic_expenditure", stage, b)
+            a = w.amount("personnel_expenditure", stage, p1)
+            c = w.amount("public_expenditure", stage, p2)
+            w.para(w.say("basic_budget", stage_label=label, total=t, parts=w.breakdown([(w.label("personnel_expenditure"), a), (w.label("public_expenditure"), c)])))
+            _sum_rounding(w, "sum.basic_expenditure", t, [a, c])
+        w.para(w.say("project_budget", initial=w.amount("project_expenditure", "initial_budget", proj_init), adjusted=w.amount("project_expenditure", "adjusted_budget", proj_adj)))
 
     o.head(2, "execution")
     o.head(3, "funds")
@@ -183,7 +194,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
             w.plant("cross.duplicate_value", [first_adj, adj], "调整后支出预算 stated twice with two values")
 
     def basic_actual() -> None:
-        stated = _bump(rng, basic_act) if "sum.basic_expenditure" in plants else basic_act
+        stated = basic_stated
         t = w.amount("basic_expenditure", "actual", stated)
         a = w.amount("personnel_expenditure", "actual", pers_act)
         c = w.amount("public_expenditure", "actual", pub_act)
@@ -196,9 +207,9 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
     def project_actual() -> None:
         w.para(w.say("project_actual", total=w.amount("project_expenditure", "actual", proj_act)))
 
-    items = [execution, basic_actual, project_actual]
+    items = [execution] if as_table else [execution, basic_actual, project_actual]
     if rng.random() < 0.4:
-        items = [items[0], items[2], items[1]]
+        items = items[:1] + items[1:][::-1]
     for fn in items:
         fn()
     if "flow.carryover" in plants or rng.random() < 0.85:
@@ -224,6 +235,29 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
     w.para(w.say("closing", dept=dept))
     o.head(1, "table")
     self_evaluation_table(w, dept, project, facts, plants)
+
+
+def _budget_table(w: Writer, rows, plant_basic: bool) -> int:
+    """Budget and execution figures as a ruled 5-column table; returns the 支出合计 调整后 cell."""
+    unit = w.style.unit
+    grid: list[list] = [[[f"项目（{unit}）"], ["年初预算数"], ["调整后预算数"], ["决算数"]]]
+    refs: dict[str, list[int]] = {}
+    for label, metric, values in rows:
+        cells = [w.amount(metric, stage, v, table=True, bare=True) for stage, v in zip(("initial_budget", "adjusted_budget", "actual"), values)]
+        refs[metric] = cells
+        grid.append([[label]] + [[c] for c in cells])
+    w.r.blocks.append(("para", [f"预算收支执行情况如下表（单位：{unit}）："]))
+    w.r.blocks.append(("table", {"rows": grid, "spans": [], "ncols": 4, "unit": unit}))
+    for col in range(3):
+        parts = [refs["personnel_expenditure"][col], refs["public_expenditure"][col]]
+        split = [refs["basic_expenditure"][col], refs["project_expenditure"][col]]
+        if col == 2 and plant_basic:  # the raised 基本支出 breaks both its own sum and 支出合计's
+            w.plant("sum.basic_expenditure", [refs["basic_expenditure"][2], *parts], "基本支出决算 total raised (table)")
+            w.plant("sum.expenditure", [refs["expenditure_total"][2], *split], "follows from the raised 基本支出决算")
+        else:
+            _sum_rounding(w, "sum.basic_expenditure", refs["basic_expenditure"][col], parts)
+            _sum_rounding(w, "sum.expenditure", refs["expenditure_total"][col], split)
+    return refs["expenditure_total"][1]
 
 
 def income_sources(w: Writer, stage: str, total: int, growth: bool) -> None:

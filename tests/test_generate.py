@@ -118,7 +118,7 @@ def test_every_planted_kind_appears_with_valid_indices(corpus):
     for i in range(120):
         report, _ = generate_plan.build(random.Random(i), tpl, planted=True)
         rules |= {inc["rule"] for inc in report.inconsistencies if inc["kind"] == "planted"}
-    assert rules == set(generate_plan.PLANT_KINDS_DEPT) | set(generate_plan.PLANT_KINDS_PROJECT)
+    assert rules >= set(generate_plan.PLANT_KINDS_DEPT) | set(generate_plan.PLANT_KINDS_PROJECT)
 
 
 def test_corpus_varies_the_way_real_reports_do(corpus):
