@@ -19,7 +19,7 @@ _SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
 _CSS = """
 body{font-family:"WenQuanYi Zen Hei","Noto Sans CJK SC",sans-serif;margin:1.5em;max-width:70em;color:#222}
 h1{font-size:1.3em} h2{font-size:1.1em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:.9em} td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}
+table{border-collapse:collapse;font-size:.9em;width:100%} .findings td:nth-child(3){min-width:18em} td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}
 .text{white-space:pre-wrap;line-height:1.7;font-size:.95em}
 mark{border-radius:3px;padding:0 1px} mark:target,tr:target{outline:3px solid #d00}
 .page{display:block;color:#888;font-size:.8em;border-top:1px dashed #bbb;margin-top:.5em}
@@ -65,7 +65,7 @@ def document_page(doc: Document, facts: list[Fact], findings: list[Finding]) -> 
         f"<h2>Findings ({len(findings)})</h2>",
     ]
     if findings:
-        out.append("<table><tr><th>severity</th><th>rule</th><th>message</th><th>expected</th><th>stated</th><th>difference</th><th>tolerance</th><th>figures</th></tr>")
+        out.append("<table class=\"findings\"><tr><th>severity</th><th>rule</th><th>message</th><th>expected</th><th>stated</th><th>difference</th><th>tolerance</th><th>figures</th></tr>")
         for i, fd in enumerate(sorted(findings, key=lambda x: (_SEV_ORDER.get(x.severity, 9), x.rule)), 1):
             links = " ".join(
                 f"<a href=\"#{_e(x.fact_id) if x.fact_id in marked else 'row-' + _e(x.fact_id)}\">{_e(x.label or x.metric)} {_e(_num(x.value))}</a>"
@@ -79,7 +79,7 @@ def document_page(doc: Document, facts: list[Fact], findings: list[Finding]) -> 
         out.append("</table>")
     else:
         out.append("<p>No findings.</p>")
-    out.append("<h2>Text</h2><p class=\"legend\">" + "".join(f"<mark class=\"m-{_e(x)}\">{_e(x)}</mark>" for x in metrics) + "</p>")
+    out.append("<h2>Text</h2><p class=\"legend\">" + " ".join(f"<mark class=\"m-{_e(x)}\">{_e(x)}</mark>" for x in metrics) + "</p>")
     out.append("<div class=\"text\">")
     out.append(_marked_text(doc, spans))
     out.append("</div>")

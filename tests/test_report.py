@@ -79,3 +79,19 @@ def test_page_markers_follow_the_provenance_map():
     doc.char_page = array("i", [1] * 4 + [2] * 4)
     page = report.document_page(doc, [], [])
     assert 'id="page-1"' in page and 'id="page-2"' in page
+
+
+@pytest.mark.slow
+def test_page_renders_in_headless_chromium(run_out, tmp_path):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "screenshot.sh"
+    page = next(p for p in (run_out / "reports").glob("*.html") if p.name != "index.html")
+    shot = tmp_path / "page.png"
+    done = subprocess.run(["bash", str(script), str(page), str(shot), "900x900"], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
