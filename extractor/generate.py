@@ -168,6 +168,7 @@ class Style:
     table_text: str = "bars"  # bars | lines
     three_public_yuan: bool = False
     chinese_numerals: bool = False
+    pad: bool = False  # " 22,719.86 万元 ": spaces around figures, as PDF text extraction often leaves them
 
 
 @dataclass
@@ -309,6 +310,9 @@ def render_text(report: Report, style: Style) -> str:
         line_len = 0
         for seg in segs:
             piece = report.facts[seg]["surface"] if isinstance(seg, int) else seg
+            if isinstance(seg, int) and style.pad and out and out[-1][-1:] not in ("\n", " ", "（", "“"):
+                emit(" ")
+                line_len += 1
             if style.wrapped and block[0] == "para":
                 if isinstance(seg, int):
                     if line_len + len(piece) > style.width + 4:

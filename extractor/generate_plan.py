@@ -41,6 +41,7 @@ def _style(rng: random.Random) -> Style:
         table_text=rng.choice(["bars", "lines"]),
         three_public_yuan=unit == "万元" and rng.random() < 0.3,
         chinese_numerals=rng.random() < 0.25,
+        pad=rng.random() < 0.3,
     )
 
 
