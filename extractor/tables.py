@@ -247,7 +247,8 @@ class Reader:
         for t in toks:
             self._unit_from(t.key)
         bcols = [(match(v.budget_columns, k), k) for k in keys]
-        if sum(1 for e, _ in bcols if e) >= 3:
+        money = {e.key for e, _ in bcols if e and e.key in ("initial_budget", "adjusted_budget", "actual", "rate")}
+        if sum(1 for e, _ in bcols if e) >= 3 and len(money) >= 2:
             self._budget_header([e for e, _ in bcols if e])
             self.mode = "budget"
             return
@@ -369,7 +370,7 @@ class Reader:
         l2 = l2 or self.last_l2
         self.last_l1, self.last_l2 = l1, l2
         value_cols = [f for f in self.ind_order if f not in ("level1", "level2", "level3")]
-        got = dict(zip(value_cols, rest))
+        got = align_values(value_cols, rest, self.v)
         ind = read_indicator(got, self.v)
         anchor = next((got[k] for k in ("actual", "target", "score") if k in got and not got[k].empty), name_tok)
         f = self.fact(anchor, "indicator", "actual", ind["value"], ind["unit"] or "", clean(name_tok.raw), "indicator.row", self.base_conf, ind["num"])
@@ -544,6 +545,24 @@ def level1_for(l2: str | None, v) -> str | None:
         return None
     e = match(v.level1_of, norm(l2))
     return e.key if e else None
+
+
+def align_values(cols: list[str], cells: list[Tok], v) -> dict[str, Tok]:
+    """Indicator value cells → columns.  Shapes that drop empty cells (one cell per line) lose a blank
+    指标性质 or 度量单位: those columns take a cell only when it looks like one."""
+    out: dict[str, Tok] = {}
+    i = 0
+    for col in cols:
+        if i >= len(cells):
+            break
+        t = cells[i]
+        if col == "nature" and not (t.empty or is_comparator(t.key) or v.nature_words.search(t.key)):
+            continue
+        if col == "unit" and not (t.empty or v.unit_word.search(t.key)):
+            continue
+        out[col] = t
+        i += 1
+    return out
 
 
 def read_indicator(got: dict[str, Tok], v) -> dict:

@@ -52,6 +52,11 @@ def find(doc: Document, claimed: list[tuple[int, int]]) -> list[TextTable]:
         rows, kind = _rows_of(text, a, b)
         out.append(TextTable(f"tx{len(out) + 1}", kind, a, b, rows))
         taken.append((a, b))
+    for a, b in _line_regions(text, lines, taken):
+        toks = [piece for s, e in lines if a <= s < b for piece in unglue(Tok(*_span(text, s, e)))]
+        rows = segment([t for t in toks if t.end > t.start])
+        out.append(TextTable(f"tx{len(out) + 1}", "lines", a, b, rows))
+        taken.append((a, b))
     for a, b in _scrambled_regions(text, taken):
         out.append(TextTable(f"tx{len(out) + 1}", "scrambled", a, b))
     return out
@@ -105,6 +110,50 @@ def _pipe_regions(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, in
     return regions
 
 
+def _span(text: str, s: int, e: int) -> tuple[str, int, int]:
+    s, e = _strip(text, s, e)
+    return text[s:e], s, e
+
+
+_PROSE_END = regex.compile(r"[。；;！!？?]$")
+
+
+def _line_regions(text: str, lines: list[tuple[int, int]], taken) -> list[tuple[int, int]]:
+    """One cell per line without separators (a grid's text layer): short lines around a run of header cells."""
+    v = vocab()
+    keys = [norm(text[s:e]) for s, e in lines]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        if _overlaps(*lines[i], taken + out) or not (match(v.budget_columns, keys[i]) or match(v.indicator_columns, keys[i])):
+            i += 1
+            continue
+        near = [j for j in range(i, min(len(lines), i + 12)) if match(v.budget_columns, keys[j]) or match(v.indicator_columns, keys[j])]
+        if len(near) < 3:
+            i += 1
+            continue
+        a = i
+        while a > 0 and i - a < 12 and _cellish(text, lines[a - 1], keys[a - 1]) and not v.title.search(keys[a]):
+            a -= 1
+        b = i
+        while b + 1 < len(lines) and _cellish(text, lines[b + 1], keys[b + 1]) and not _overlaps(*lines[b + 1], taken):
+            b += 1
+            if match(v.total_rows, keys[b]):  # 总分 and the figures after it close the table
+                while b + 1 < len(lines) and (not keys[b + 1] or _valuelike(keys[b + 1])):
+                    b += 1
+                break
+        out.append((lines[a][0], lines[b][1]))
+        i = b + 1
+    return out
+
+
+def _cellish(text: str, line: tuple[int, int], key: str) -> bool:
+    body = text[line[0] : line[1]].strip()
+    if "|" in body:
+        return False
+    return not body or (len(body) <= 40 and not _PROSE_END.search(body)) or (len(body) <= 80 and not _PROSE_END.search(body) and "，" in body and len(key) < 60)
+
+
 def _cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Cell spans between ``|`` in ``text[a:b]``, stripped (empty cells kept as zero-length)."""
     out = []
@@ -132,6 +181,9 @@ def _rows_of(text: str, a: int, b: int) -> tuple[list[list[Tok]], str]:
     if len(lead) >= max(2, len(pipe) // 2) and multi >= max(2, len(lead) // 3):
         # | a | b | c |: a row begins at each line that begins with |
         kind, starts = "rows", [s for s, e in seg_lines if text[s:e].lstrip().startswith("|")]
+    elif sum(1 for s, e in pipe if text[s:e].count("|") >= 2) >= max(2, len(pipe) * 2 // 3):
+        # a | b | c (a grid rendered as text, rows without a leading |): one row per line
+        kind, starts = "rows", [s for s, e in seg_lines if "|" in text[s:e]]
     elif len(lead) >= max(2, len(pipe) // 2):
         # a label line, then its cells on "| cell" lines: a row begins at a line without |
         kind, starts = "rows", _label_line_starts(text, seg_lines)
@@ -144,9 +196,10 @@ def _rows_of(text: str, a: int, b: int) -> tuple[list[list[Tok]], str]:
             cells = _cells(text, s, e)
             if text[s] == "|" and cells and cells[0][0] == cells[0][1]:
                 cells = cells[1:]
-            rows.append([Tok(text[cs:ce], cs, ce, len(rows), c) for c, (cs, ce) in enumerate(cells)])
-        return [r for r in rows if r], kind
-    toks = [Tok(text[cs:ce], cs, ce) for cs, ce in _cells(text, a, b)]
+            rows.append([piece for cs, ce in cells for piece in unglue(Tok(text[cs:ce], cs, ce))])
+        # a reader that reflowed the text may have joined rows: cut again where a row label begins
+        return _number([sub for r in rows if r for sub in segment(r)]), kind
+    toks = [piece for cs, ce in _cells(text, a, b) for piece in unglue(Tok(text[cs:ce], cs, ce))]
     return segment(toks), kind
 
 
@@ -172,6 +225,50 @@ def _label_line_starts(text: str, seg_lines: list[tuple[int, int]]) -> list[int]
     return starts
 
 
+def _starter(key: str, v) -> bool:
+    """A cell that begins a row or names a column: row labels, levels, block titles, headers."""
+    return bool(
+        match(v.budget_rows, key) or match(v.total_rows, key) or v.project_name.search(key) or v.stop_labels.match(key)
+        or v.group_headers.search(key) or v.level1.search(key) or v.level2.search(key)
+        or match(v.budget_columns, key) or match(v.indicator_columns, key)
+    )
+
+
+def unglue(tok: Tok) -> list[Tok]:
+    """Split a cell glued to the next row's first cell when line breaks were lost
+    (``9.37其中：当年财政拨款``, ``得分年度资金总额``, ``—上年结转资金``)."""
+    v = vocab()
+    key = tok.key
+    if not key or _starter(key, v) or len(key) < 3:
+        return [tok]
+    for i in range(1, len(key) - 1):
+        head, tail = key[:i], key[i:]
+        if not _starter(tail, v):
+            continue
+        field_label = v.group_headers.search(tail) or v.stop_labels.match(tail) or v.project_name.search(tail)
+        if not (_valuelike(head) or head in ("—", "/", "-") or _starter(head, v) or (len(head) >= 2 and field_label)):
+            continue
+        at = _raw_index(tok.raw, i)
+        if at is None:
+            continue
+        left, right = tok.raw[:at], tok.raw[at:]
+        cut = tok.start + at
+        return [Tok(left.rstrip(), tok.start, tok.start + len(left.rstrip())), *unglue(Tok(right, cut, tok.end))]
+    return [tok]
+
+
+def _raw_index(raw: str, k: int) -> int | None:
+    """Position in ``raw`` where the normalized key's k-th character starts (keys drop only whitespace here)."""
+    seen = 0
+    for j, ch in enumerate(raw):
+        if ch.isspace():
+            continue
+        if seen == k:
+            return j
+        seen += 1
+    return None
+
+
 def segment(toks: list[Tok]) -> list[list[Tok]]:
     """Cut a stream of cells (one per line) into rows where a row label, level or block title starts."""
     v = vocab()
@@ -179,20 +276,25 @@ def segment(toks: list[Tok]) -> list[list[Tok]]:
     prev_key = ""
     for t in toks:
         k = t.key
+        after_header = bool(match(v.budget_columns, prev_key) or match(v.indicator_columns, prev_key) or v.group_headers.search(prev_key))
         starts = bool(k) and (
             match(v.budget_rows, k) or match(v.total_rows, k) or v.project_name.search(k) or v.stop_labels.search(k)
-            or (v.group_headers.search(k) and not (match(v.budget_columns, prev_key) or match(v.indicator_columns, prev_key)))
-            or v.level1.search(k) or (v.level2.search(k) and not v.level1.search(prev_key))
+            or ((v.group_headers.search(k) or match(v.budget_columns, k) or match(v.indicator_columns, k)) and not after_header)
+            or ((v.level1.search(k) or v.level2.search(k)) and not (v.level1.search(prev_key) or v.level2.search(prev_key)))
         )
         if starts and rows[-1]:
             rows.append([])
         rows[-1].append(t)
         if k:
             prev_key = k
+    return _number([r for r in rows if r])
+
+
+def _number(rows: list[list[Tok]]) -> list[list[Tok]]:
     for r, row in enumerate(rows):
         for c, t in enumerate(row):
             t.row, t.col = r, c
-    return [r for r in rows if r]
+    return rows
 
 
 # --------------------------------------------------------------------------- no separators

@@ -74,6 +74,7 @@ class TablesFile(Strict):
     level1: str
     level2: str
     comparators: list[Comparator]
+    nature_words: str
     indicator_units: str
     met_cues: str
     not_met_cues: str
@@ -110,7 +111,9 @@ class Vocab:
     level1: regex.Pattern
     level2: regex.Pattern
     comparators: tuple[Entry, ...]
+    nature_words: regex.Pattern
     indicator_units: regex.Pattern
+    unit_word: regex.Pattern
     value: regex.Pattern
     met_cues: regex.Pattern
     not_met_cues: regex.Pattern
@@ -170,7 +173,9 @@ def build(directory: Path | None = None) -> Vocab:
         level1=rx(f.level1, "level1"),
         level2=rx(f.level2, "level2"),
         comparators=entries(f.comparators, "symbol", "comparators"),
+        nature_words=rx(f.nature_words, "nature_words"),
         indicator_units=rx(units, "indicator_units"),
+        unit_word=rx("^" + units + "$", "indicator_units"),
         value=rx(r"^(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>" + units + r")?$", "indicator_units"),
         met_cues=rx(f.met_cues, "met_cues"),
         not_met_cues=rx(f.not_met_cues, "not_met_cues"),
