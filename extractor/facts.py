@@ -103,7 +103,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
     c_start = _clause_start(ctx, s_start, start)
     left = doc.text[c_start:start]
     kind = q.kind
-    in_sentence = [f for f in before if f.start >= s_start]
+    in_sentence = [f for f in before if f.start >= seg_start]  # stage and metric carry over within a "；" segment
     parent = _parent(ctx, q, s_start, seg_start, before)
 
     metric, rule, label_text, mask, conf = "other", "metric.other", "", None, 0.6
@@ -394,14 +394,23 @@ def _label_after(ctx: _Ctx, q: Quantity) -> L.LabelMatch | None:
 
 def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fact]) -> L.LabelMatch | None:
     """"年初…收入预算 A…。调整后预算数 B": a clause naming only a stage continues the metric last named in the paragraph."""
-    if not L.stage_cues(left, None, ctx.r) or len(_BARE.sub("", left)) > 2:
+    cues = L.stage_cues(left, None, ctx.r)
+    if not cues:
+        return None
+    bare = list(left)
+    for s, e, _, _ in cues:
+        bare[s:e] = [" "] * (e - s)
+    if _BARE.sub("", "".join(bare)):
         return None
     sec = ctx.doc.section_at(pos)
     lo = max(sec.start if sec else 0, pos - 300)
     for f in reversed(before):
         if f.start < lo:
             break
-        if f.kind == kind and f.metric not in ("other", "indicator") and f.stage not in ("change", "none") and f.rule.startswith("metric."):
+        same_segment = not regex.search(r"[。；;\n]", ctx.doc.text[f.end:pos])
+        if f.stage == "change" or (f.stage == "none" and not same_segment):
+            continue
+        if f.kind == kind and f.metric not in ("other", "indicator") and f.rule.startswith("metric."):
             rule = next((m for m, _ in ctx.r.metrics if m.id == f.rule), None)
             if rule is not None:
                 return L.LabelMatch(rule, len(left), len(left), "")
@@ -435,10 +444,11 @@ def _indicator(ctx: _Ctx, q: Quantity, base: Fact, left: str, s_start: int, s_en
     r, text = ctx.r, ctx.doc.text
     sec = ctx.doc.section_at(q.span.start)
     lo = max(sec.start if sec else 0, q.span.start - 400)
-    window = text[lo:q.span.start]
+    window = (sec.path + "\n" if sec else "") + text[lo:q.span.start]
     lv1 = _last(r.levels, window, 1)
     lv2 = _last(r.levels, window, 2)
-    stmt = r.statement.search(left)
+    rest = left.rsplit(base.label, 1)[-1] if base.metric != "other" and base.label and base.label in left else left
+    stmt = r.statement.search(rest)  # "满意度达 90%" is a statement, "工程完成率 80%" is not
     sentence_left = text[s_start:q.span.start]
     after = text[q.span.end:s_end]
     target_cue = r.target.search(sentence_left)
@@ -456,7 +466,11 @@ def _indicator(ctx: _Ctx, q: Quantity, base: Fact, left: str, s_start: int, s_en
     name = _FILLER.sub("", _LEAD.sub("", left)).strip()[-30:]
     name = r.name_trim.sub("", name).strip() or base.label
     value = format(q.value, "f")
-    is_target = target_cue is not None and stmt is None
+    own_target = r.target.search(left)
+    if own_target is not None:
+        is_target = stmt is None or own_target.start() < stmt.start()  # "计划完成…30 公里"
+    else:
+        is_target = target_cue is not None and stmt is None
     ind = dataclasses.replace(base)
     ind.fact_id, ind.metric, ind.stage, ind.rule = new_id(), "indicator", "none", r.spec.indicators.statement.id
     ind.indicator_level1, ind.indicator_level2 = lv1, lv2

@@ -54,6 +54,13 @@ def tail_phrase(text: str, max_chars: int = 24) -> str:
         kept.append(w)
         if sum(len(k) for k in kept) >= max_chars:
             break
+    if kept and sum(len(k) for k in kept) <= 2:
+        # "宣传/折页": a two-character noun keeps the verb-like modifier before it
+        i = len(toks) - 1
+        while i >= 0 and toks[i][0] != kept[-1]:
+            i -= 1
+        if i > 0 and toks[i - 1][1][:1] in ("v", "n", "a") and toks[i - 1][0].strip():
+            kept.append(toks[i - 1][0])
     return "".join(reversed(kept)).strip()
 
 

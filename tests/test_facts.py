@@ -1,0 +1,207 @@
+"""Prose facts: labels, stages, parents, subjects and indicators on the family of phrasings reports use."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extractor import facts, ingest
+from extractor.model import FACT_COLUMNS, Page
+
+
+def run(text: str, **kw):
+    return facts.extract(ingest.from_text(text), **kw)
+
+
+def triples(out, *, subject=False):
+    if subject:
+        return [(f.metric, f.stage, format(f.value, "f"), f.subject) for f in out]
+    return [(f.metric, f.stage, format(f.value, "f")) for f in out]
+
+
+# (id, text, expected (metric, stage, value) in order)
+CASES = [
+    ("bracket-parts-take-their-own-labels",
+     "年初基本支出预算数 1,724.92 万元(人员经费预算数 1,526.86 万元，日常公用经费预算数 198.06 万元)。",
+     [("basic_expenditure", "initial_budget", "1724.92"), ("personnel_expenditure", "initial_budget", "1526.86"),
+      ("public_expenditure", "initial_budget", "198.06")]),
+    ("qizhong-keeps-adjusted-stage",
+     "调整后收入预算数 300.00 万元，其中一般公共预算财政拨款收入 280.00 万元，政府性基金预算财政拨款收入 20.00 万元。",
+     [("income_total", "adjusted_budget", "300.00"), ("general_budget_appropriation", "adjusted_budget", "280.00"),
+      ("fund_budget_appropriation", "adjusted_budget", "20.00")]),
+    ("quanniian-and-tiaozhengshu-are-adjusted",
+     "基本支出全年预算数 300.00 万元；项目支出预算调整数 80.00 万元。",
+     [("basic_expenditure", "adjusted_budget", "300.00"), ("project_expenditure", "adjusted_budget", "80.00")]),
+    ("actual-synonyms",
+     "项目支出执行数 270.00 万元；基本支出实际支出 1,200.50 万元；公用经费支出数 33.00 万元；项目资金已拨付 88.00 万元。",
+     [("project_expenditure", "actual", "270.00"), ("basic_expenditure", "actual", "1200.50"),
+      ("public_expenditure", "actual", "33.00"), ("project_total", "actual", "88.00")]),
+    ("initial-synonyms",
+     "人员经费年初批复 500.00 万元；项目支出批复预算 60.00 万元。",
+     [("personnel_expenditure", "initial_budget", "500.00"), ("project_expenditure", "initial_budget", "60.00")]),
+    ("three-public-synonyms-and-parens",
+     "“三公”经费决算数 23.50 万元，其中因公出国(境)费 0.00 万元，公车购置及运行费 12.00 万元（其中公务用车运行维护费 8.00 万元），公务接待费 11.50 万元。",
+     [("three_public_total", "actual", "23.50"), ("three_public_overseas", "actual", "0.00"),
+      ("three_public_vehicle", "actual", "12.00"), ("three_public_vehicle_operation", "actual", "8.00"),
+      ("three_public_reception", "actual", "11.50")]),
+    ("fullwidth-overseas",
+     "因公出国（境）经费预算数 3.00 万元。",
+     [("three_public_overseas", "initial_budget", "3.00")]),
+    ("jun-wei-gives-two-facts",
+     "“三公”经费支出决算数 5.00 万元，其中因公出国（境）费用和公务接待费决算数均为 0.00 万元。",
+     [("three_public_total", "actual", "5.00"), ("three_public_overseas", "actual", "0.00"),
+      ("three_public_reception", "actual", "0.00")]),
+    ("change-and-growth",
+     "年初部门收入预算 5,000.00 万元，比上年增加 1,200.00 万元，增长率为 31.58%。",
+     [("income_total", "initial_budget", "5000.00"), ("income_total", "change", "1200.00"), ("growth_rate", "none", "31.58")]),
+    ("prior-year",
+     "上年决算数 2,840.00 万元。",
+     [("other", "prior_year", "2840.00")]),
+    ("remaining-quota",
+     "调整后部门预算指标 500.00 万元，年度总支出 495.80 万元，剩余指标 4.20 万元，预算执行率为 99.16%。",
+     [("expenditure_total", "adjusted_budget", "500.00"), ("expenditure_total", "actual", "495.80"),
+      ("unspent_budget", "actual", "4.20"), ("execution_rate", "none", "99.16")]),
+    ("flow-closes",
+     "年初结转和结余 10.00 万元，本年收入 200.00 万元，支出 190.00 万元，年末结转和结余 20.00 万元。",
+     [("carryover_opening", "actual", "10.00"), ("income_total", "actual", "200.00"),
+      ("expenditure_total", "actual", "190.00"), ("balance_closing", "actual", "20.00")]),
+    ("rates",
+     "结余结转率为 2.1%；固定资产利用率为 98%；事项办结率 100%；工程完成率 80%。",
+     [("carryover_rate", "none", "2.1"), ("fixed_asset_utilization", "none", "98"),
+      ("completion_rate", "none", "100"), ("completion_rate", "none", "80")]),
+    ("staff",
+     "核定编制数 30 人，实有人员 28 人，离退休人员 5 人，编外聘用人员 3 人。",
+     [("staff_authorized", "none", "30"), ("staff_actual", "none", "28"), ("staff_retired", "none", "5"),
+      ("staff_contract", "none", "3")]),
+    ("procurement",
+     "政府采购预算 100.00 万元，其中货物类采购 40.00 万元；政府采购实际支出 96.00 万元，其中授予中小企业合同金额 50.00 万元。",
+     [("procurement_total", "initial_budget", "100.00"), ("procurement_goods", "initial_budget", "40.00"),
+      ("procurement_total", "actual", "96.00"), ("procurement_sme", "actual", "50.00")]),
+    ("assets",
+     "资产总额为 4,451.72 万元，其中固定资产原值 1,000.00 万元；本年新增固定资产 106.53 万元。",
+     [("assets_total", "actual", "4451.72"), ("fixed_assets_total", "actual", "1000.00"),
+      ("fixed_assets_added", "actual", "106.53")]),
+    ("project-money-and-execution",
+     "项目资金共 2179 万元，已完成拨付 2113.63 万元，执行率 97%。",
+     [("project_total", "none", "2179"), ("project_total", "actual", "2113.63"), ("execution_rate", "none", "97")]),
+    ("formula-head-labels-the-result",
+     "结余结转率=5.00万元/(10.00万元+200.00万元)*100%=2.38%。",
+     [("other", "none", "5.00"), ("other", "none", "10.00"), ("other", "none", "200.00"), ("other", "none", "100"),
+      ("carryover_rate", "none", "2.38")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [pytest.param(t, e, id=i) for i, t, e in CASES])
+def test_labels_and_stages(text, expected):
+    assert triples(run(text)) == expected
+
+
+def test_brackets_and_qizhong_record_parents():
+    out = run("年初基本支出预算数 1,724.92 万元(人员经费预算数 1,526.86 万元，日常公用经费预算数 198.06 万元)，"
+              "项目支出决算数 90.00 万元，其中基本建设类项目 30.00 万元。")
+    total, p1, p2, proj, cap = out
+    assert p1.parent == total.fact_id and p2.parent == total.fact_id
+    assert proj.parent is None and cap.parent == proj.fact_id
+    assert [f.fact_id for f in out] == ["p0001", "p0002", "p0003", "p0004", "p0005"]
+
+
+def test_qizhong_after_a_full_stop_still_points_back():
+    out = run("项目金额 46.00 万元。其中: 城市道路养护经费 46.00 万元。")
+    assert out[1].parent == out[0].fact_id
+    assert (out[1].metric, out[1].subject) == ("project_total", "城市道路养护经费")
+
+
+def test_unknown_label_is_kept_as_other_with_its_label():
+    (f,) = run("发放宣传折页 5,000 份。")
+    assert f.metric == "other" and "宣传折页" in f.label and f.value == Decimal("5000")
+
+
+def test_spending_category_names_the_sentence():
+    out = run("二是学前教育支出，即幼儿园补助资金、教师培训资金合计 3624.71 万元，已于本年度支出 3624.71 万元，预算完成率 100%。")
+    assert triples(out, subject=True) == [
+        ("project_total", "none", "3624.71", "学前教育支出"),
+        ("project_total", "actual", "3624.71", "学前教育支出"),
+        ("execution_rate", "none", "100", "学前教育支出"),
+    ]
+
+
+def test_project_scope_runs_until_the_section_ends():
+    text = ("一、部门履职情况\n现就“乡村道路改造”项目进行绩效分析：该项目年初预算数为 500.00 万元，年度总支出 480.00 万元，结余资金为 20.00 万元。\n"
+            "二、其他情况\n基本支出决算数 100.00 万元。\n")
+    out = run(text)
+    assert triples(out, subject=True) == [
+        ("project_total", "initial_budget", "500.00", "乡村道路改造"),
+        ("project_total", "actual", "480.00", "乡村道路改造"),
+        ("unspent_budget", "actual", "20.00", "乡村道路改造"),
+        ("basic_expenditure", "actual", "100.00", "department"),
+    ]
+
+
+def test_prose_indicators():
+    text = ("（一）产出指标\n1.质量目标：年初预计培训学员 200 人，年底均达标完成目标。\n"
+            "2.数量目标：年底补助资金支出达到 500.00 万元。\n3.满意度：群众满意度达 95%。\n")
+    ind = [f for f in run(text) if f.metric == "indicator"]
+    got = [(f.indicator_level1, f.indicator_level2, f.indicator_name, f.target, f.actual, f.met) for f in ind]
+    assert got == [
+        ("产出指标", "质量目标", "培训学员", "200", "200", True),
+        ("产出指标", "数量目标", "补助资金支出", None, "500.00", True),
+        ("产出指标", None, "群众满意度", None, "95", None),
+    ]
+
+
+def test_indicator_missed_is_met_false():
+    ind = [f for f in run("（一）产出指标\n数量指标：计划完成道路维修 30 公里，实际完成 25 公里，未完成目标。\n") if f.metric == "indicator"]
+    assert [(f.target, f.actual, f.met) for f in ind] == [("30", None, False), (None, "25", False)]
+
+
+def test_skip_leaves_table_regions_to_the_table_reader():
+    text = "基本支出决算数 100.00 万元。项目支出决算数 50.00 万元。"
+    doc = ingest.from_text(text)
+    cut = text.index("项目")
+    out = facts.extract(doc, skip=[(cut, len(doc.text))])
+    assert triples(out) == [("basic_expenditure", "actual", "100.00")]
+
+
+def test_every_column_is_filled():
+    doc = ingest.from_text("一、预算执行情况\n调整后基本支出预算数 1,624.92 万元。\n")
+    (f,) = facts.extract(doc)
+    row = f.as_row()
+    assert tuple(row) == FACT_COLUMNS
+    assert f.doc_id == doc.doc_id and f.source == doc.source and f.page == 1
+    assert f.label == "调整后基本支出预算数" and f.rule == "metric.basic_expenditure"
+    assert f.section.endswith("预算执行情况") and "1,624.92" in f.quote
+    assert doc.text[f.start:f.end].startswith("1,624.92") and f.value_wanyuan == Decimal("1624.92")
+    assert (f.kind, f.decimals, f.source_kind) == ("amount", 2, "text") and 0 < f.confidence <= 1
+
+
+def test_ocr_pages_lower_confidence():
+    doc = ingest.from_pages([Page(1, "基本支出决算数 100.00 万元。", "ocr")], source="scan.png")
+    (f,) = facts.extract(doc)
+    (g,) = run("基本支出决算数 100.00 万元。")
+    assert f.source_kind == "ocr" and f.confidence < g.confidence
+
+
+def test_amounts_in_yuan_convert_to_wanyuan():
+    (f,) = run("公务接待费决算数 25,000.00 元。")
+    assert (f.metric, f.unit, f.value, f.value_wanyuan) == ("three_public_reception", "元", Decimal("25000.00"), Decimal("2.5"))
+
+
+def test_jieba_keeps_metric_terms_whole():
+    from extractor import nlp
+
+    words = [w for w, _ in nlp.words("一般公共预算财政拨款收入和公务用车购置和运行维护费")]
+    assert "一般公共预算财政拨款" in words or "一般公共预算财政拨款收入" in words
+    assert "公务用车购置和运行维护费" in words
+
+
+def test_spacy_view_marks_terms_and_quantities():
+    pytest.importorskip("spacy")
+    from extractor import nlp
+
+    doc = ingest.from_text("公务用车购置和运行维护费决算数 7.37 万元。")
+    out = facts.extract(doc)
+    sdoc = nlp.annotate(doc, 0, len(doc.text), out)
+    labels = {(e.label_, e._.metric) for e in sdoc.ents}
+    assert ("QUANTITY", "three_public_vehicle") in labels and ("METRIC", None) in labels
+    assert sdoc._.doc_id == doc.doc_id
