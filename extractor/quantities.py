@@ -30,8 +30,9 @@ Decisions (documented for the stages that consume this):
 from __future__ import annotations
 
 import functools
+import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -129,9 +130,10 @@ class Grammar:
     """numbers.yaml compiled: one scanner, one mask pass, filters and unit tables."""
 
     scanner: regex.Pattern
+    branch_groups: list[tuple[int, ...]]  # per rule: group index of num, unit, scale, cmp, post, sign (0 = absent)
     rule_ids: list[str]
     rule_kind: dict[str, str]
-    masks: regex.Pattern
+    masks: list[regex.Pattern]
     mask_ids: list[str]
     filters: list[_Filter]
     headers: regex.Pattern
@@ -139,8 +141,13 @@ class Grammar:
     count_units: dict[str, Unit]
     comparators: dict[str, str]  # written form -> symbol
     block_extent: int
-    prefilter: regex.Pattern
+    prefilter: regex.Pattern  # where a quantity can start: digits, or a Chinese numeral with its unit
     block_breakers: frozenset[str]
+    rule_filters: dict[str, list[_Filter]]
+    yuan_places: dict[str, int]  # amount unit -> log10 of its value in 元
+
+
+_FIELDS = ("num", "unit", "scale", "cmp", "post", "sign")
 
 
 @functools.lru_cache(maxsize=4)
@@ -168,11 +175,17 @@ def grammar(directory: str | None = None) -> Grammar:
     branches = []
     for i, r in enumerate(spec.rules):
         body = expand(r.regex, pieces, FILE, r.id)
+        for name in _FIELDS:  # per-branch group names, so a match is read by index without groupdict()
+            body = body.replace(f"(?P<{name}>", f"(?P<{name}_{i}>")
+        if f"(?P<num_{i}>" not in body:
+            raise PatternError(FILE, r.id, "a rule must capture the numeral as (?P<num>...)")
         branches.append(f"(?P<R{i}>{body})")
     scanner = _compile_expanded("|".join(branches), "rules")
+    branch_groups = [tuple(scanner.groupindex.get(f"{name}_{i}", 0) for name in _FIELDS) for i in range(len(spec.rules))]
     for i, m in enumerate(spec.masks):
         compile_pattern(m.regex, pieces, FILE, m.id)  # name the entry on a bad regex
-    masks = _compile_expanded("|".join(f"(?P<M{i}>{expand(m.regex, pieces, FILE, m.id)})" for i, m in enumerate(spec.masks)), "masks")
+    # one pass per mask: a combined alternation defeats the regex engine's literal prefilters (10x slower)
+    masks = [compile_pattern(m.regex, pieces, FILE, m.id) for m in spec.masks]
     for m in spec.masks:
         single = compile_pattern(m.regex, pieces, FILE, m.id)
         for ex in m.examples:
@@ -192,13 +205,21 @@ def grammar(directory: str | None = None) -> Grammar:
     amount_units = {form: u for u in spec.amount_units for form in u.forms}
     count_units = {form: u for u in spec.count_units for form in u.forms}
     comparators = {form: c.symbol for c in spec.comparators for form in c.forms}
-    prefilter = regex.compile(r"[0-9０-９零〇○一二两兩三四五六七八九十壹贰叁肆伍陆陸柒捌玖拾]")
-    return Grammar(scanner, rule_ids, {r.id: r.kind for r in spec.rules}, masks, [m.id for m in spec.masks], filters, headers,
-                   amount_units, count_units, comparators, spec.block_extent, prefilter, frozenset(spec.block_breakers))
+    prefilter = compile_pattern(r"{d}+|百分之(?:{cn_number}|{d}+)|{cn_number}(?:{count_unit_cn}|{amount_unit}|成|个?百分点|個?百分點)", pieces, FILE, "prefilter")
+    rule_filters = {rid: [f for f in filters if not f.rules or rid in f.rules] for rid in rule_ids}
+    yuan_places = {u.unit: _yuan_places(u) for u in spec.amount_units}
+    return Grammar(scanner, branch_groups, rule_ids, {r.id: r.kind for r in spec.rules}, masks, [m.id for m in spec.masks], filters, headers,
+                   amount_units, count_units, comparators, spec.block_extent, prefilter, frozenset(spec.block_breakers),
+                   rule_filters, yuan_places)
 
 
-def _compile_expanded(pattern: str, entry: str) -> regex.Pattern:
-    """Compile a pattern whose pieces are already expanded (expanding twice would eat ``\\p{Han}``)."""
+def _compile_expanded(pattern: str, entry: str):
+    """Compile the combined scanner: with the standard ``re`` when the syntax allows (several times
+    faster per match on this many branches), else with ``regex`` (``\\p{..}``, variable lookbehind)."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        pass
     try:
         return regex.compile(pattern)
     except regex.error as exc:
@@ -229,12 +250,8 @@ def _yuan_places(unit: Unit) -> int:
 
 
 def _masked_spans(g: Grammar, text: str) -> tuple[list[int], list[int]]:
-    starts, ends = [], []
-    for m in g.masks.finditer(text):
-        if m.end() > m.start():
-            starts.append(m.start())
-            ends.append(m.end())
-    return starts, ends
+    spans = sorted(m.span() for pat in g.masks for m in pat.finditer(text) if m.end() > m.start())
+    return [s for s, _ in spans], [e for _, e in spans]
 
 
 def _overlaps(starts: list[int], ends: list[int], s: int, e: int) -> bool:
@@ -249,9 +266,7 @@ def _overlaps(starts: list[int], ends: list[int], s: int, e: int) -> bool:
 
 
 def _filtered(g: Grammar, rule: str, text: str, s: int, e: int, numeral: str, num_start: int) -> bool:
-    for f in g.filters:
-        if f.rules and rule not in f.rules:
-            continue
+    for f in g.rule_filters[rule]:
         if f.numeral is not None and not f.numeral.fullmatch(numeral):
             continue
         if f.before is not None and not f.before.search(text, max(0, min(s, num_start) - _LOOKBACK), min(s, num_start)):
@@ -281,14 +296,12 @@ def _block_index(g: Grammar, text: str, hdr_ends: list[int], s: int) -> int | No
     return i
 
 
-def _build(g: Grammar, m: regex.Match, rule: str, text: str, block_unit: str | None, unit_source: str) -> Quantity | None:
-    """A Quantity from one accepted match; ``None`` when the numeral cannot be read exactly."""
-    num = m.group("num")
-    unit_raw = _WS.sub("", m.group("unit") or "") if "unit" in m.re.groupindex else ""
-    scale = m.group("scale") if "scale" in m.re.groupindex else None
-    cmp_raw = m.group("cmp") if "cmp" in m.re.groupindex else None
-    post = m.group("post") if "post" in m.re.groupindex else None
-    sign = m.group("sign") if "sign" in m.re.groupindex else None
+def _build(g: Grammar, fields: tuple, surface: str, span: Span, rule: str, block_unit: str | None, unit_source: str) -> Quantity | None:
+    """A Quantity from one accepted match (its num, unit, scale, cmp, post, sign); ``None`` when the numeral cannot be read exactly."""
+    num, unit_raw, scale, cmp_raw, post, sign = fields
+    unit_raw = unit_raw or ""
+    if unit_raw and not unit_raw.isalnum():
+        unit_raw = _WS.sub("", unit_raw)
     kind = g.rule_kind[rule]
     text_num = num
     try:
@@ -330,9 +343,9 @@ def _build(g: Grammar, m: regex.Match, rule: str, text: str, block_unit: str | N
     elif kind == "count" and not unit_raw:
         confidence = 0.5
     if kind == "amount":
-        u = g.amount_units.get(unit) or next(x for x in g.amount_units.values() if x.unit == unit)
-        value_yuan = _shift(value, _yuan_places(u))
-        value_wanyuan = _shift(value, _yuan_places(u) - 4)
+        places = g.yuan_places[unit]
+        value_yuan = _shift(value, places)
+        value_wanyuan = _shift(value, places - 4)
     if scale:
         scale = {"萬": "万", "億": "亿"}.get(scale, scale)
     return Quantity(
@@ -341,8 +354,8 @@ def _build(g: Grammar, m: regex.Match, rule: str, text: str, block_unit: str | N
         text=text_num,
         decimals=decimals,
         unit=unit,
-        span=Span("", 1, m.start(), m.end()),
-        surface=m.group(0),
+        span=span,
+        surface=surface,
         rule=rule,
         value_yuan=value_yuan,
         value_wanyuan=value_wanyuan,
@@ -403,30 +416,29 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
     ``default_unit`` applies to bare numbers (a column header's 万元) with ``unit_source="table_header"``.
     """
     g = grammar()
-    if not text or not g.prefilter.search(text):
+    if not text:
         return []
     mstarts, mends = _masked_spans(g, text)
     hdr_ends, hdr_units = _header_blocks(g, text) if default_unit is None else ([], [])
+    header_unit = _unit_in(g, default_unit) if default_unit is not None else None
     out: list[Quantity] = []
     closed: set[int] = set()  # headers whose block a later quantity ended
-    groupindex = g.scanner.groupindex
-    branch_names = [f"R{i}" for i in range(len(g.rule_ids))]
-    for m in g.scanner.finditer(text):
-        name = m.lastgroup
-        if name not in groupindex or not name.startswith("R"):
-            name = next(n for n in branch_names if m.group(n) is not None)
-        rule = g.rule_ids[int(name[1:])]
+    rule_ids = g.rule_ids
+    for m in _scan(g, text):
+        i = int(m.lastgroup[1:])
+        rule = rule_ids[i]
+        idx = g.branch_groups[i]
+        fields = tuple(m.group(j) if j else None for j in idx)
         s, e = m.span()
         if mstarts and _overlaps(mstarts, mends, s, e):
             continue
-        num_start = m.start("num")
-        if _filtered(g, rule, text, s, e, m.group("num"), num_start):
+        if g.rule_filters[rule] and _filtered(g, rule, text, s, e, fields[0], m.start(idx[0])):
             continue
         block = None
         source = "inline"
         if rule == "number.bare":
             if default_unit is not None:
-                block, source = _unit_in(g, default_unit), "table_header"
+                block, source = header_unit, "table_header"
             elif hdr_ends:
                 h = _block_index(g, text, hdr_ends, s)
                 block = hdr_units[h] if h is not None and h not in closed else None
@@ -435,19 +447,51 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
                 block = None
             if block in g.amount_units:
                 block = g.amount_units[block].unit
-        q = _build(g, m, rule, text, block, source)
+        start, end = s + offset, e + offset
+        span = doc.span(start, end) if doc is not None else Span("", 1, start, end)
+        q = _build(g, fields, m.group(0), span, rule, block, source)
         if q is None:
             continue
-        if hdr_ends and q.rule != "number.bare":
+        if hdr_ends and rule != "number.bare":
             h = _block_index(g, text, hdr_ends, s)
             if h is not None and h not in closed:
                 hu = g.amount_units.get(hdr_units[h])
                 if q.unit in g.block_breakers or (q.kind == "amount" and hu is not None and q.unit != hu.unit):
                     closed.add(h)
-        start, end = s + offset, e + offset
-        span = doc.span(start, end) if doc is not None else Span("", 1, start, end)
-        out.append(replace(q, span=span))
+        out.append(q)
     return out
+
+
+_BEFORE = 12  # a comparator, a sign or a table-cell bar may precede the numeral's first digit
+_PRE_CHARS = frozenset("><=≥≤≧≦＞＜＝﹦不至最大小高低超多少-－−|｜百")
+
+
+def _scan(g: Grammar, text: str):
+    """The scanner's matches, leftmost first, tried only where the prefilter saw a numeral.
+
+    Most numerals have no prefix: one anchored ``match`` reads them.  Where a comparator, a sign or a
+    table-cell bar may stand just before, a ``search`` bounded by the numeral's end finds the real start,
+    and the match is taken again from there without the bound, so the unit after it is read whole.
+    """
+    pos = 0
+    search, match = g.scanner.search, g.scanner.match
+    for h in g.prefilter.finditer(text):
+        a, b = h.span()
+        if a < pos:
+            continue
+        back = max(pos, a - _BEFORE)
+        start = a
+        if back < a and not _PRE_CHARS.isdisjoint(text[back:a]):
+            m0 = search(text, back, b)
+            if m0 is not None:
+                start = m0.start()
+        m = match(text, start)
+        if (m is None or m.end() == m.start()) and start != a:
+            m = match(text, a)
+        if m is None or m.end() == m.start():
+            continue
+        yield m
+        pos = m.end()
 
 
 def _unit_in(g: Grammar, header: str) -> str | None:
