@@ -379,25 +379,70 @@ def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normali
 def _clean(text: str, cpage: array, csrc: array, lay: Layout) -> tuple[str, array, array]:
     """Character-level clean-up: deletions (noise, zero-width, doubled spaces) then 1:1 folding."""
     delete = bytearray(len(text))
+    breaks = set(_flattened_heading_breaks(text, lay))  # decided before any space is removed
     for m in lay.pinyin.finditer(text):
         for i in range(m.start(), m.end()):
             delete[i] = 1
     for m in re.finditer(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]", text):
         delete[m.start()] = 1
+    for i in _flattened_wrap_spaces(text):
+        if i not in breaks and not (i >= 2 and i - 2 in breaks and text[i - 1] in "一二三四五六七八九十"):
+            delete[i] = 1  # (keep the space of a "一 绩效…" heading marker)
     for m in re.finditer(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u202f]{2,}", text):
         for i in range(m.start() + 1, m.end()):
             delete[i] = 1
+    out = [_fold_width(ch) for ch in text]
+    for i in breaks:
+        out[i] = "\n"
     if any(delete):
         keep = [i for i in range(len(text)) if not delete[i]]
-        text = "".join(text[i] for i in keep)
+        out = [out[i] for i in keep]
         cpage = array("i", (cpage[i] for i in keep))
         csrc = array("i", (csrc[i] for i in keep))
-    out = [_fold_width(ch) for ch in text]
     text = "".join(out)
     text = "".join(ch if ch.isascii() else simplify_char(ch) for ch in text)
     text = _NUM_PUNCT.sub(lambda m: _MAP_PUNCT[m.group(0)], text)
     text = re.sub(r"[\t\u3000\u00a0\u2002\u2003\u2009\u202f]", " ", text)
     return text, cpage, csrc
+
+
+_HAN_SPACE = regex.compile(r"(?<=[\p{Han}，。、：；）》”])[ \u3000](?=[\p{Han}（《“])")
+
+
+def _flattened_wrap_spaces(text: str) -> list[int]:
+    """Spaces left where a PDF's wrapped lines were flattened into one long line (``布置自 评任务``).
+
+    Only in long lines whose Han-space-Han gaps are sparse (a median of 15+ characters apart,
+    like line ends); dense spaces are cell separators of a flattened table and stay.
+    """
+    out: list[int] = []
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) > 200:
+            hits = [m.start() for m in _HAN_SPACE.finditer(line)]
+            if len(hits) >= 3:
+                gaps = sorted(b - a for a, b in zip(hits, hits[1:]))
+                if gaps[len(gaps) // 2] >= 15:
+                    out.extend(pos + h for h in hits)
+        pos += len(line) + 1
+    return out
+
+
+def _flattened_heading_breaks(text: str, lay: Layout) -> list[int]:
+    """In a long flattened line, the space before a heading marker (`` 一、`` `` (二)`` `` 1.``) was a line break."""
+    out: list[int] = []
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) > 200:
+            for m in regex.finditer(r"(?<=[^\d\sA-Za-z])[ \u3000](?=\S)", line):
+                ahead = line[m.end() : m.end() + 12]
+                for h in lay.headings:
+                    hm = h.rx.match(ahead)
+                    if hm and not ahead[hm.end() : hm.end() + 1].isdigit() and hm.end() < len(ahead):
+                        out.append(pos + m.start())
+                        break
+        pos += len(line) + 1
+    return out
 
 
 def fold_char(ch: str) -> str:

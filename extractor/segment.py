@@ -51,8 +51,9 @@ def sections(text: str, tables: list[Table] | None = None, lay: Layout | None = 
             stop = lay.title_stop.search(title)
             if stop:
                 title = title[: stop.start()]
-            if len(title) > 30 and "，" in title[:30]:
-                title = title[: title.index("，")]  # an item that runs on as prose: its clause is the title
+            comma = re.search(r"[，,]", title[:30]) if len(title) > 30 else None
+            if comma:
+                title = title[: comma.start()]  # an item that runs on as prose: its clause is the title
             title = title[: lay.title_max].strip()
             found.append((start, h.level, m.group(0).strip(), title))
             break
@@ -124,13 +125,26 @@ def metadata(text: str, source: str = "", lay: Layout | None = None) -> Metadata
 
 
 def _title(head: str, lay: Layout) -> str | None:
+    """The report's title: a short line among the first ones naming a 绩效/自评 report (a file name as last resort)."""
+    names: list[str] = []
+    seen = 0
     for _, ln in _lines(head[:1500]):
         t = ln.strip(" |")
-        if re.search(r"\.(?:pdf|docx?|html?|txt)$", t, re.I):
+        if not t:
             continue
-        if len(t) <= 80 and not t.endswith("。") and re.search(r"绩效|自评|评价报告|决算", t) and re.search(r"报告|自评表|总结|自评价", t):
+        seen += 1
+        if seen > 8:
+            break
+        if re.search(r"\.(?:pdf|docx?|html?|txt)$", t, re.I):
+            names.append(re.sub(r"\.(?:pdf|docx?|html?|txt)$", "", t, flags=re.I))
+            continue
+        if _is_title(t):
             return t
-    return None
+    return next((n for n in names if _is_title(n)), None)
+
+
+def _is_title(t: str) -> bool:
+    return len(t) <= 80 and not t.endswith("。") and bool(re.search(r"绩效|自评|评价报告|决算", t)) and bool(re.search(r"报告|自评表|总结|自评价", t))
 
 
 def _clean_dept(name: str, lay: Layout) -> str | None:

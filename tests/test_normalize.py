@@ -203,3 +203,18 @@ def test_line_ended_short_by_an_unbroken_number_is_joined():
     lines = ["项目全年预算资金二千四百四十四万元，其中图书购置", "1,279.00 万元，文艺演出1,165.00 万元，其他支出合计", "为零，全部资金均已按照进度拨付到位并及时使用。"]
     doc = from_text("\n".join(lines * 3))
     assert "其中图书购置1,279.00 万元" in doc.text
+
+
+def test_flattened_pdf_line_loses_wrap_spaces_and_regains_headings():
+    # one long line as text pulled from a PDF arrives: wrapped lines joined by spaces
+    chunks = ["现将 2021 年某某市发展和改革局整体支出绩效自评报告如下:", "一、部门基本情况", "(一)部门职能我局负责拟订和组织实施全市国民经济和社", "会发展战略、中长期规划和年度计划、重点项目计划,负责全", "市固定资产投资项目审批、核准、备案及监督检查等工作。", "(二)设置机构及人员情况我局成立于 1958 年,设 17 个内设", "机构,实有编制数 63 人,在职人数 57 人,离退休人数 94 人。"]
+    doc = from_text(" ".join(chunks))
+    assert "组织实施全市国民经济和社会发展战略" in doc.text
+    assert "我局成立于 1958 年,设 17 个内设机构" in doc.text
+    assert [s.marker for s in doc.sections] == ["一、", "(一)", "(二)"]
+    assert "\n一、部门基本情况\n(一)部门职能" in doc.text
+
+
+def test_flattened_table_keeps_its_cell_spaces():
+    cells = "项目名称 主管部门 上海市某区体育局 年初预算数 全年预算数 全年执行数 分值 执行率 得分 " * 4
+    assert "项目名称 主管部门" in from_text(cells).text
