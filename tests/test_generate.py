@@ -190,7 +190,7 @@ def test_pdf_has_header_footer_text_and_a_ruled_table(tmp_path):
     import docx
 
     d = docx.Document(str(tmp_path / "sample-0001.docx"))
-    assert d.tables and any("年度资金总额" in c.text for c in d.tables[0].columns[0].cells)
+    assert d.tables and any("年度资金总额" in c.text for c in d.tables[-1].columns[0].cells)
 
 
 def test_cli_generates(tmp_path, capsys):
