@@ -406,6 +406,7 @@ def _clean(text: str, cpage: array, csrc: array, lay: Layout) -> tuple[str, arra
     return text, cpage, csrc
 
 
+_FLAT_MIN = 120  # a line this long with sparse Han-space-Han gaps is flattened wrapped text
 _HAN_SPACE = regex.compile(r"(?<=[\p{Han}，。、：；）》”])[ \u3000](?=[\p{Han}（《“])")
 
 
@@ -418,7 +419,7 @@ def _flattened_wrap_spaces(text: str) -> list[int]:
     out: list[int] = []
     pos = 0
     for line in text.split("\n"):
-        if len(line) > 200:
+        if len(line) > _FLAT_MIN:
             hits = [m.start() for m in _HAN_SPACE.finditer(line)]
             if len(hits) >= 3:
                 gaps = sorted(b - a for a, b in zip(hits, hits[1:]))
@@ -433,7 +434,7 @@ def _flattened_heading_breaks(text: str, lay: Layout) -> list[int]:
     out: list[int] = []
     pos = 0
     for line in text.split("\n"):
-        if len(line) > 200:
+        if len(line) > _FLAT_MIN:
             for m in regex.finditer(r"(?<=[^\d\sA-Za-z])[ \u3000](?=\S)", line):
                 ahead = line[m.end() : m.end() + 12]
                 for h in lay.headings:
