@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .errors import UnreadableReport
+from .errors import PatternError, UnreadableReport
 from .model import Limits
 
 SEVERITIES = ("error", "warning", "info")
@@ -218,6 +218,8 @@ def process(path: str, limits: Limits | None, html: bool) -> dict[str, Any]:
         payload = {"status": "error", "error": exc.as_row()}
     except MemoryError:
         payload = {"status": "error", "error": UnreadableReport("crashed", path, "MemoryError").as_row()}
+    except PatternError as exc:  # the patterns changed under the run: not this file's fault, redo it next time
+        payload = {"status": "error", "error": UnreadableReport("internal", path, str(exc)[:300]).as_row(), "persist": False}
     except Exception as exc:  # a bug in a stage must not stop the run
         detail = f"{type(exc).__name__}: {exc}"[:300]
         row = UnreadableReport("internal", path, detail).as_row()
@@ -293,6 +295,16 @@ class Parts:
     def findings_path(self, sha: str) -> Path:
         return self.dir / f"{sha}.findings.parquet"
 
+    def take_transient(self, sha: str) -> dict[str, Any] | None:
+        """A result the worker reported but did not store (patterns broke mid-run), once."""
+        p = self.dir / f"{sha}.transient"
+        try:
+            man = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        p.unlink()
+        return man
+
     def done(self, sha: str) -> dict[str, Any] | None:
         """The manifest of a finished file of this version, else None."""
         try:
@@ -305,6 +317,10 @@ class Parts:
         """Write one file's results; the manifest is renamed into place last, so it marks completion."""
         from . import dataset
 
+        if payload.get("persist") is False:  # reported to the parent, not remembered for the rerun
+            man = {"status": payload["status"], "error": payload["error"], "sha256": item.sha256, "path": item.path}
+            atomic_write_text(self.dir / f"{item.sha256}.transient", json.dumps(man, ensure_ascii=False))
+            return man
         man: dict[str, Any] = {"version": self.version, "sha256": item.sha256, "path": item.path,
                                "status": payload["status"], "seconds": round(seconds, 3),
                                "rss_mb": _rss_mb()}
@@ -359,8 +375,22 @@ def _die_with_parent() -> None:
         pass
 
 
+def preflight() -> None:
+    """Run the pipeline once on a tiny text: loads patterns, dictionaries and models (which forked
+    workers then inherit) and stops the run with the PatternError if a patterns file is invalid."""
+    from . import ingest, pipeline
+
+    doc = ingest.from_text("一、部门基本情况\n2020年度部门预算支出1,234.56万元，执行率98.5%。\n", source="preflight.txt")
+    try:
+        pipeline.check(doc)
+    except PatternError:
+        raise
+    except Exception:  # a stage still missing or broken: each file will report it
+        pass
+
+
 def _warm_up() -> None:
-    """Load modules, patterns, dictionaries and models once in the parent, so every forked worker inherits them."""
+    """Import the readers and every stage in the parent, so forked workers do not each import them."""
     import importlib
     import pkgutil
 
@@ -373,13 +403,6 @@ def _warm_up() -> None:
             importlib.import_module(mod)
         except Exception:  # optional or broken: the file that needs it will say so
             pass
-    try:
-        from . import ingest, pipeline
-
-        doc = ingest.from_text("一、部门基本情况\n2020年度部门预算支出1,234.56万元，执行率98.5%。\n", source="warm-up.txt")
-        pipeline.check(doc)
-    except Exception:  # stages still missing or broken: each file will report it
-        pass
 
 
 def run_local(todo: list[Item], parts: Parts, workers: int, limits: Limits, html: bool,
@@ -404,7 +427,7 @@ def run_local(todo: list[Item], parts: Parts, workers: int, limits: Limits, html
                 if key in ready:
                     proc.join()
                     del running[key]
-                    man = parts.done(item.sha256) if proc.exitcode == 0 else None
+                    man = (parts.done(item.sha256) or parts.take_transient(item.sha256)) if proc.exitcode == 0 else None
                     if man is None:
                         detail = f"exit code {proc.exitcode}" + (f" (signal {-proc.exitcode})" if (proc.exitcode or 0) < 0 else "")
                         man = {"status": "error", "error": UnreadableReport("crashed", item.path, detail).as_row()}
@@ -461,6 +484,8 @@ def run_dask(todo: list[Item], parts: Parts, scheduler: str | None, workers: int
             try:
                 payload, seconds = fut.result()
                 man = parts.write(item, payload, seconds)
+                if payload.get("persist") is False:
+                    parts.take_transient(item.sha256)
             except Exception as exc:  # the worker died or the task was lost
                 man = {"status": "error", "error": UnreadableReport("crashed", item.path, f"{type(exc).__name__}: {exc}"[:300]).as_row()}
             fut.release()
@@ -515,6 +540,8 @@ def run(inputs: Iterable[str | Path] | str | Path, out: str | Path, workers: int
             failed[item.sha256] = man
         progress.advance(1, errors=1 if man.get("status") != "ok" else 0)
 
+    if todo:
+        preflight()
     with progress:
         if todo:
             if engine == "dask":

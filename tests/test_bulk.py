@@ -34,7 +34,7 @@ def fake_check(path, facts=None, limits=None):
     from extractor import ingest
 
     if not isinstance(path, (str, Path)):
-        raise TypeError("the stand-in reads files only (the runner's warm-up passes a Document)")
+        raise TypeError("the stand-in reads files only (the runner's preflight passes a Document)")
     name = Path(path).name
     if os.environ.get(CALLS):
         with open(os.environ[CALLS], "a", encoding="utf-8") as fh:
@@ -237,14 +237,39 @@ def test_collect_skips_output_folder_and_follows_links_once(tmp_path):
 
 
 def test_version_covers_code_and_patterns(monkeypatch):
-    monkeypatch.delenv("JIXIAO_PIPELINE_VERSION", raising=False)
     from extractor import __version__
 
-    assert regex.fullmatch(re_escape(__version__) + r"\+[0-9a-f]{12}", bulk.pipeline_version())
+    monkeypatch.delenv("JIXIAO_PIPELINE_VERSION", raising=False)
+    assert regex.fullmatch(regex.escape(__version__) + r"\+[0-9a-f]{12}", bulk.pipeline_version())
 
 
-def re_escape(s):
-    return regex.escape(s)
+def test_invalid_patterns_stop_the_run_with_exit_4(fake, monkeypatch, tmp_path):
+    from extractor.errors import PatternError
+
+    def broken(path, facts=None, limits=None):
+        raise PatternError("metrics.yaml", "budget.total", "duplicate id")
+
+    monkeypatch.setattr(pipeline, "check", broken)
+    (tmp_path / "r.txt").write_text("x", encoding="utf-8")
+    assert main(["run", str(tmp_path / "r.txt"), "-o", str(tmp_path / "out"), "--quiet"]) == 4
+
+
+def test_patterns_broken_mid_run_are_not_remembered(fake, monkeypatch, tmp_path):
+    from extractor.errors import PatternError
+
+    def broken_for_files(path, facts=None, limits=None):
+        if isinstance(path, (str, Path)):
+            with open(fake, "a", encoding="utf-8") as fh:
+                fh.write(Path(path).name + "\n")
+            raise PatternError("metrics.yaml", "budget.total", "duplicate id")
+        return fake_check(path)
+
+    monkeypatch.setattr(pipeline, "check", broken_for_files)
+    (tmp_path / "r.txt").write_text("x", encoding="utf-8")
+    for _ in range(2):
+        summary = bulk.run([tmp_path / "r.txt"], tmp_path / "out", quiet=True)
+        assert summary["errors"] == {"internal": 1}
+    assert calls_of(fake) == ["r.txt", "r.txt"]
 
 
 def test_missing_input_is_a_not_found_row(fake, tmp_path):
