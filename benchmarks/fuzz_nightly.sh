@@ -3,6 +3,7 @@
 #
 #   benchmarks/fuzz_nightly.sh                 # profile "nightly": 5000 examples per test, random seeds
 #   HYPOTHESIS_PROFILE=default benchmarks/fuzz_nightly.sh   # the CI budget (~40 s)
+#   FUZZ_EXAMPLES=300 benchmarks/fuzz_nightly.sh  # a one-off budget, random seeds
 #   benchmarks/fuzz_nightly.sh -k seed         # extra pytest arguments pass through
 #
 # Expect one to two hours on one core.  Failures are shrunk by hypothesis and printed with the

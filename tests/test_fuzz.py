@@ -29,6 +29,8 @@ settings.register_profile(
     "nightly", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+if os.environ.get("FUZZ_EXAMPLES"):  # a one-off budget between the two: FUZZ_EXAMPLES=300
+    PROFILE = settings(PROFILE, max_examples=int(os.environ["FUZZ_EXAMPLES"]), derandomize=False)
 
 # --------------------------------------------------------------------------- synthetic report text
 
@@ -79,6 +81,24 @@ def report(draw) -> str:
     paras = draw(st.lists(paragraph(), min_size=1, max_size=8))
     head = draw(st.sampled_from(["", "2021年度部门整体支出绩效自评报告\n\n", "一、部门基本情况\n"]))
     return head + "\n".join(paras)
+
+
+# Fragments a report is made of, in the many ways figures are written: soup of them stresses the
+# number, unit and label patterns where they meet (碎片: Chinese numerals, 亿/万/元, ‰, 个百分点, ranges).
+TOKENS = [
+    "预算总额", "年初预算", "调整后预算", "全年执行数", "实际支出", "基本支出", "项目支出", "人员经费", "公用经费",
+    "“三公”经费", "公务接待费", "政府采购", "中小企业", "执行率", "增长", "下降", "减少", "持平", "同比", "其中",
+    "合计", "小计", "得分", "分值", "权重", "满意度", "≥", "≤", ">", "<", "=", "约", "达", "为", "共", "计",
+    "万元", "元", "亿元", "千元", "%", "％", "‰", "个百分点", "人", "人次", "个", "家", "项", "次", "年", "月",
+    "二千三百六十九", "百分之九十九", "一亿二千万", "五千", "十二", "两", "零", "壹万元整", "第三",
+    "22,719.86", "2321.62", "0.00", "100", "98.48", "-3.5", "+2", "1.2", "１２３．４", "3,000", "1,2,3", "2020-2021",
+    "2021年", "（一）", "1.", "①", "、", "，", "。", "；", "：", "（", "）", "\n", "\n\n", " ", "\u3000", "—", "－", "～", "至",
+]
+
+
+@st.composite
+def soup(draw) -> str:
+    return "".join(draw(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=80)))
 
 
 # --------------------------------------------------------------------------- mutations
@@ -190,6 +210,12 @@ def test_synthetic_reports(text):
 @PROFILE
 @given(mutated(report()))
 def test_mutated_synthetic_reports(text):
+    check_invariants(text)
+
+
+@PROFILE
+@given(mutated(soup()))
+def test_token_soup(text):
     check_invariants(text)
 
 
