@@ -205,3 +205,39 @@ def test_spacy_view_marks_terms_and_quantities():
     labels = {(e.label_, e._.metric) for e in sdoc.ents}
     assert ("QUANTITY", "three_public_vehicle") in labels and ("METRIC", None) in labels
     assert sdoc._.doc_id == doc.doc_id
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_cli_extract_formats(tmp_path, capsys, fmt):
+    import json
+
+    from extractor import cli
+
+    path = tmp_path / "r.txt"
+    path.write_text("一、预算执行情况\n调整后基本支出预算数 1,624.92 万元，基本支出决算数 1,540.23 万元。\n", encoding="utf-8")
+    assert cli.main(["extract", str(path), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        rows = json.loads(out)
+        assert [tuple(r) for r in rows] == [FACT_COLUMNS] * 2
+        assert all(v is None or isinstance(v, str) for r in rows for v in r.values())
+        assert [(r["metric"], r["stage"], r["value"]) for r in rows] == [
+            ("basic_expenditure", "adjusted_budget", "1624.92"), ("basic_expenditure", "actual", "1540.23")]
+    elif fmt == "csv":
+        assert out.splitlines()[0] == ",".join(FACT_COLUMNS) and "1624.92" in out
+    else:
+        assert "basic_expenditure" in out
+
+
+def test_cli_extract_parquet_and_bad_input(tmp_path, capsys):
+    import pandas as pd
+
+    from extractor import cli
+
+    path = tmp_path / "r.txt"
+    path.write_text("公务接待费决算数 2.00 万元。\n", encoding="utf-8")
+    assert cli.main(["extract", str(path), "--format", "parquet", "-o", str(tmp_path / "f.parquet")]) == 0
+    frame = pd.read_parquet(tmp_path / "f.parquet")
+    assert list(frame.columns) == list(FACT_COLUMNS) and frame["value"].tolist() == ["2.00"]
+    assert cli.main(["extract", str(tmp_path / "missing.txt")]) == 3
+    assert "[E100]" in capsys.readouterr().err
