@@ -32,7 +32,10 @@ from .errors import PatternError, UnreadableReport
 from .model import Limits
 from .patterns import Strict, check_unique, compile_pattern, load
 
-DEFAULT_PSM = 6  # measured on rendered report pages: see tests/data/ocr/ and the report of issue 9
+# Page segmentation mode 6 (one uniform block): on our rendered report pages (tests/data/ocr/) it keeps
+# each 自评表 row on one line with its cells apart by column gaps; psm 3 (auto) dropped the 得分
+# column, psm 4 reads the same figures with wider gaps.
+DEFAULT_PSM = 6
 DEFAULT_TIMEOUT = 60.0  # seconds for one page
 MAX_PIXELS = 60_000_000  # a 300 dpi A3 page is ~17 M px; larger is a bomb or a mistake
 
@@ -147,7 +150,8 @@ def render_pdf_page(path: str | Path, page_number: int, dpi: int = 300):
     try:
         pdf = pdfium.PdfDocument(str(path))
     except Exception as exc:  # pdfium raises PdfiumError and others on damaged files
-        raise UnreadableReport("corrupt", path, detail=f"cannot open PDF for OCR: {exc}") from None
+        reason = "encrypted" if "password" in str(exc).lower() else "corrupt"
+        raise UnreadableReport(reason, path, detail=f"cannot open PDF for OCR: {exc}") from None
     try:
         if not 1 <= page_number <= len(pdf):
             raise UnreadableReport("corrupt", path, detail=f"no page {page_number} (the PDF has {len(pdf)})")

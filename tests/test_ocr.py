@@ -359,3 +359,24 @@ def test_image_without_tesseract_is_no_text_layer(tmp_path, monkeypatch):
     with pytest.raises(UnreadableReport) as err:
         pipeline.read(p)
     assert err.value.reason == "no_text_layer"
+
+
+@pytest.mark.parametrize(("user_password", "reason"), [("secret", "encrypted"), ("", None)], ids=["user_password", "empty_password"])
+def test_render_encrypted_pdf(tmp_path, user_password, reason):
+    from builders import make_pdf
+
+    p = make_pdf(tmp_path / "locked.pdf", [["预算总额 100.00 万元"]], user_password=user_password, owner_password="owner")
+    if reason is None:
+        assert ocr.render_pdf_page(p, 1, 72).size == (596, 842)  # an empty user password opens
+    else:
+        with pytest.raises(UnreadableReport) as err:
+            ocr.render_pdf_page(p, 1, 72)
+        assert err.value.reason == reason
+
+
+def test_render_junk_is_corrupt(tmp_path):
+    p = tmp_path / "junk.pdf"
+    p.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
+    with pytest.raises(UnreadableReport) as err:
+        ocr.render_pdf_page(p, 1)
+    assert err.value.reason == "corrupt"
