@@ -226,7 +226,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
         o.head(3, "assets")
         assets = exp_adj * rng.randrange(10, 80) // 100
         fixed = assets * rng.randrange(30, 90) // 100
-        w.para(w.say("assets", total=w.amount("assets_total", "none", assets), fixed=w.amount("fixed_assets_total", "none", fixed), added=w.amount("fixed_assets_added", "none", fixed * rng.randrange(1, 30) // 100)))
+        w.para(w.say("assets", total=w.amount("assets_total", "actual", assets), fixed=w.amount("fixed_assets_total", "actual", fixed), added=w.amount("fixed_assets_added", "actual", fixed * rng.randrange(1, 30) // 100)))
 
     o.head(1, "performance")
     from .generate_table import project_section, self_evaluation_table
@@ -300,10 +300,10 @@ def _flow(w: Writer, exp_act: int, plants: set[str]) -> None:
     closing = exp_act * rng.randrange(0, 4) // 100 + rng.randrange(0, 10000)
     income = exp_act - opening + closing
     stated = _bump(rng, closing) if "flow.carryover" in plants else closing
-    a = w.amount("carryover_opening", "none", opening)
+    a = w.amount("carryover_opening", "actual", opening)
     b = w.amount("income_total", "actual", income)
     c = w.amount("expenditure_total", "actual", exp_act)
-    d = w.amount("balance_closing", "none", stated)
+    d = w.amount("balance_closing", "actual", stated)
     w.para(w.say("flow", opening=a, income=b, spending=c, closing=d))
     if stated != closing:
         w.plant("flow.carryover", [a, b, c, d], "年末结转结余 does not close")
