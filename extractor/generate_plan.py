@@ -5,6 +5,10 @@ report's unit.  Planted inconsistencies (rule ids from docs/contracts.md) change
 stated figure each and are recorded with the indices of the facts involved;
 rounding-only differences between a printed total and its printed parts are
 recorded as ``must_not_flag``.
+
+Stage conventions in the gold: stocks read from the 决算 (年初结转, 年末结余, 资产) are
+``actual``; rates stated as results (执行率, 满意度) are ``actual``; a growth rate is
+``change``; head counts are ``none``.
 """
 
 from __future__ import annotations
