@@ -184,15 +184,17 @@ def _continues(prev: Table, t: Table, prev_rows: list[list[Tok]], rows: list[lis
     """A table on the next page with the same columns and no title of its own continues the previous one."""
     if prev.page is None or t.page is None or t.page != prev.page + 1:
         return False
-    width = max((len(r) for r in prev.rows), default=0)
-    if width != max((len(r) for r in t.rows), default=0):
-        return False
     v = vocab()
     for r in rows[:2]:
         for tok in r:
             if v.project_name.search(tok.key) or v.title.search(tok.key):
                 return False
-    return True
+    width = max((len(r) for r in prev.rows), default=0)
+    if width == max((len(r) for r in t.rows), default=0):
+        return True
+    # a different grid (a 总分 row drawn with merged cells): continues when it opens with a row label
+    first = next((tok.key for r in rows[:1] for tok in r if tok.key), "")
+    return bool(match(v.total_rows, first) or v.level1.search(first) or v.level2.search(first) or match(v.budget_rows, first))
 
 
 def _drop_repeated_header(old: list[list[Tok]], rows: list[list[Tok]]) -> list[list[Tok]]:

@@ -246,7 +246,9 @@ def unglue(tok: Tok) -> list[Tok]:
         if not _starter(tail, v):
             continue
         field_label = v.group_headers.search(tail) or v.stop_labels.match(tail) or v.project_name.search(tail)
-        if not (_valuelike(head) or head in ("—", "/", "-") or _starter(head, v) or (len(head) >= 2 and field_label)):
+        row_label = v.level1.search(tail) or v.level2.search(tail) or match(v.total_rows, tail) or match(v.budget_rows, tail)
+        prose = bool(regex.search(r"[,，;；、。]", head)) and len(head) >= 6  # a 偏差原因 sentence
+        if not (_valuelike(head) or head in ("—", "/", "-") or _starter(head, v) or (len(head) >= 2 and field_label) or (prose and row_label)):
             continue
         at = _raw_index(tok.raw, i)
         if at is None:

@@ -243,6 +243,9 @@ def comparator_of(key: str) -> tuple[str | None, str]:
     return (e.key if e else None), key[m.end():].strip()
 
 
+_WRAPPED = regex.compile(r"^(\d[\d,]*(?:\.\d?|,\d{0,2}))\s(\d[\d,]*(?:\.\d+)?)(%?)$")
+
+
 def parse_cell(text: str | None, default_unit: str | None = None) -> Num | None:
     """One cell's figure (``215,457.6``, ``100.00%``, ``≥95``, ``=100%``, ``72890元``) or None.
 
@@ -253,6 +256,9 @@ def parse_cell(text: str | None, default_unit: str | None = None) -> Num | None:
     if key in EMPTY:
         return None
     cmp_, rest = comparator_of(key)
+    wrapped = _WRAPPED.match(rest)  # a figure wrapped inside its cell: "265,300,000.0" / "0"
+    if wrapped:
+        rest = wrapped.group(1) + wrapped.group(2) + (wrapped.group(3) or "")
     m = vocab().value.match(rest)
     if not m:
         return None
