@@ -26,6 +26,7 @@ from .model import CheckOutcome, Document, Fact, Finding
 from .tolerance import decimals_of
 
 FILE = "checks.yaml"
+_STOP = __import__("regex").compile(r"[。；;！？]")
 
 
 # --------------------------------------------------------------------------- schema
@@ -197,11 +198,23 @@ class Ctx:
         # figures inside a written formula are its operands, judged by ratio.formula, not statements of their own
         self.formulas = _formula.find(doc.text, rules.formula) if doc.text else []
         self.facts = [f for f in facts if not any(fm.start <= f.start < fm.end for fm in self.formulas)]
+        # prose readings of a table flattened to text: kept apart (only a rate's threshold may use them)
+        self.table_text = [f for f in self.facts if self._in_table_text(f)]
+        self.facts = [f for f in self.facts if not self._in_table_text(f)]
         self.by_id = {f.fact_id: f for f in facts if f.fact_id}
         # a part listed under a total of the same metric and stage is a share of it, never the metric itself
         self.parts = [f for f in self.facts if self._same_as_parent(f)]
         self.facts = [f for f in self.facts if not self._same_as_parent(f)]
         self.checked_totals: set[str] = set()  # fact ids a named sum rule already judged
+
+    def _in_table_text(self, f: Fact) -> bool:
+        """A prose fact read from a table flattened to text (cells joined by |): the table reader's, not prose."""
+        if f.table_id is not None or not self.doc.text or f.start >= len(self.doc.text):
+            return False
+        a = self.doc.text.rfind("\n", 0, f.start) + 1
+        b = self.doc.text.find("\n", f.start)
+        line = self.doc.text[a : b if b >= 0 else len(self.doc.text)]
+        return line.count("|") >= 2
 
     def _same_as_parent(self, f: Fact) -> bool:
         p = self.by_id.get(f.parent) if f.parent else None
@@ -238,12 +251,12 @@ class Ctx:
         pool = [c for c in candidates if all(c is not e for e in exclude)]
         if anchor is None or not pool:
             return pool
-        sent = self.doc.sentence_at(anchor.start) if self.doc.text else None
+        sa, sb = self.sentence_of(anchor)
 
         def key(c: Fact):
             child = 0 if (anchor.fact_id and c.parent == anchor.fact_id) else 1
             table = 0 if (anchor.table_id and c.table_id == anchor.table_id) else 1
-            same = 0 if (sent is not None and sent.start <= c.start < sent.end) else 1
+            same = 0 if sa <= c.start < sb else 1
             return (child, table, same, abs(c.start - anchor.start), c.start)
 
         return sorted(pool, key=key)
@@ -267,8 +280,16 @@ class Ctx:
         return list(seen)
 
     def sentence_of(self, f: Fact) -> tuple[int, int]:
-        s = self.doc.sentence_at(f.start) if self.doc.text else None
-        return (s.start, s.end) if s else (f.start, f.end)
+        """The sentence holding a figure, bounded by full stops (。；！？), not by wrapped lines."""
+        return self._sentence(f.start) if self.doc.text else (f.start, f.end)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Ctx per document
+    def _sentence(self, offset: int) -> tuple[int, int]:
+        text = self.doc.text
+        a = max((text.rfind(ch, max(0, offset - 400), offset) for ch in "。；;！？"), default=-1) + 1
+        m = _STOP.search(text, offset, offset + 400)
+        b = m.end() if m else min(len(text), offset + 400)
+        return (a, b)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -358,7 +379,7 @@ def _finding(doc: Document, rule: Rule, fail: dict[str, Any], rules: RuleSet) ->
     return Finding(
         doc_id=doc.doc_id,
         source=doc.source,
-        rule=rule.id,
+        rule=fail["fields"].get("rule_id") or rule.id,
         severity=rule.severity,
         message=message,
         expected=fail["expected"],

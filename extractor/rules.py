@@ -103,7 +103,7 @@ class SumArgs(Strict):
     scope: Literal["subject", "table"] = "subject"
 
 
-SUM_FIELDS = ("total_name", "stated", "parts", "expected", "difference", "tolerance", "unit", "subject")
+SUM_FIELDS = ("total_name", "stated", "parts", "expected", "difference", "tolerance", "unit", "subject", "rule_id")
 
 
 def _sum_eval(ctx: Ctx, total: Fact, parts: list[Fact], names: list[str]) -> tuple[bool, list[Fact], tuple, dict]:
@@ -146,7 +146,8 @@ def check_sum(ctx: Ctx, a: SumArgs, ev: Eval) -> None:
                     continue
                 ctx.checked_totals.add(t.fact_id)
                 ok, facts, cols, fields = _sum_eval(ctx, t, [f for _, f in present], [ctx.short(p) for p, _ in present])
-                listed = len(present) >= 2 and all(f.parent == t.fact_id for _, f in present)
+                kids = [f for f in ctx.facts + ctx.parts if t.fact_id and f.parent == t.fact_id and f.metric not in ("procurement_sme", "capital_construction")]
+                listed = len(present) >= 2 and all(f.parent == t.fact_id for _, f in present) and len(kids) == len(present)
                 if len(present) < len(a.parts) and not listed:  # partial: parts may not exceed the total
                     ev.lack(*(ctx.name(p, stage) for p, f in chosen if f is None))
                     ok = cols[2] >= -cols[3]
@@ -160,8 +161,15 @@ def check_sum(ctx: Ctx, a: SumArgs, ev: Eval) -> None:
                 ev.fail(facts, *cols, total_name=ctx.name(a.total, stage), **fields)
 
 
+class NamedSum(Strict):
+    id: str  # the named rule a breakdown of these parts is reported under (sum.procurement)
+    total: str
+    parts: list[str]
+
+
 class BreakdownArgs(Strict):
     exclude: list[str] = []  # part metrics that are subsets, not shares (中小企业, 基本建设类)
+    named: list[NamedSum] = []  # parts that make a named decomposition, whatever the total was labeled
 
 
 @register("breakdown", BreakdownArgs, SUM_FIELDS)
@@ -178,18 +186,44 @@ def check_breakdown(ctx: Ctx, a: BreakdownArgs, ev: Eval) -> None:
         total = ctx.by_id.get(pid)
         if total is None or total.value is None or pid in ctx.checked_totals or total.unit in ("%", "％"):
             continue
-        amounts = total.value_wanyuan is not None
-        kids = [k for k in kids if (k.value_wanyuan is not None) == amounts and (amounts or k.unit == total.unit)]
+        if total.value_wanyuan is None:
+            continue  # counts: 在职 against 编制 is a comparison, not a breakdown
+        kids = [k for k in kids if k.value_wanyuan is not None]
         if not kids:
             continue
+        named = next((r for r in a.named if len({k.metric for k in kids}) >= 2 and {k.metric for k in kids} <= set(r.parts)), None)
         names = [k.label or ctx.short(k.metric) for k in kids]
         ok, facts, cols, fields = _sum_eval(ctx, total, kids, names)
         if len(kids) == 1:
             ok = cols[2] >= -cols[3]
+        elif not ok and len(kids) >= 3 and _nested(total, kids):
+            ok = True  # one listed item is a share of the others (面向中小企业 within 货物/服务): ambiguous, not an error
+        if not ok and _unlinked(ctx, total, kids):
+            ok = cols[2] >= -cols[3]  # the listing states amounts not linked to it: only Σ listed ≤ total is sure
         if ok:
             ev.ok()
         else:
-            ev.fail(facts, *cols, total_name=total.label or ctx.name(total.metric, total.stage), **fields)
+            name = ctx.name(named.total, total.stage) if named else total.label or ctx.name(total.metric, total.stage)
+            ev.fail(facts, *cols, total_name=name, rule_id=named.id if named else None, **fields)
+
+
+def _unlinked(ctx: Ctx, total: Fact, kids: list[Fact]) -> list[Fact]:
+    """Amounts inside the listing's sentences that are neither the total nor a linked item (an item read apart)."""
+    start, last = total.start, max(kids, key=lambda k: k.end).end
+    stop = regex.compile(r"[。；;]").search(ctx.doc.text, last, last + 200) if ctx.doc.text else None
+    end = stop.start() if stop else last  # the listing runs to its full stop, even across a wrapped line
+    ids = {id(k) for k in kids} | {id(total)}
+    return [f for f in ctx.all_facts if start < f.start < end and f.value_wanyuan is not None and id(f) not in ids and f.table_id is None]
+
+
+def _nested(total: Fact, kids: list[Fact]) -> bool:
+    """Leaving out one item (the last listed, or any) closes the sum: that item overlaps the others."""
+    for k in kids:
+        rest = [x for x in kids if x is not k]
+        if value_of(k) <= sum((value_of(x) for x in rest), ZERO):
+            if abs(value_of(total) - sum((value_of(x) for x in rest), ZERO)) <= sum_tolerance([total, *rest]):
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- ratios
@@ -235,7 +269,8 @@ TOP = 3  # candidates per term: a mislabeled figure elsewhere must not hide the 
 
 
 def _combos(cands: list[list[Fact]]) -> list[list[Fact]]:
-    return [list(c) for c in itertools.product(*cands)]
+    """Every choice of one candidate per term, never the same figure twice."""
+    return [list(c) for c in itertools.product(*cands) if len({id(f) for f in c}) == len(c)]
 
 
 def _interval(terms: list[Term], facts: list[Fact]) -> Interval:
@@ -252,6 +287,15 @@ def _expr(terms: list[Term], facts: list[Fact], wan: bool) -> str:
         op = ("" if i == 0 else " + ") if t.sign == 1 else ("−" if i == 0 else " − ")
         out += op + fmt_fact(f, wan)
     return f"({out})" if len(terms) > 1 else out
+
+
+def _ignores_neighbours(ctx: Ctx, anchor: Fact, used: list[Fact]) -> bool:
+    """Some operand comes from outside the anchor's sentence while that sentence states amounts left unused."""
+    if all(_in_sentence(ctx, f, anchor) for f in used if f is not anchor):
+        return False
+    s, e = ctx.sentence_of(anchor)
+    ids = {id(f) for f in used}
+    return any(s <= f.start < e and f.value_wanyuan is not None and id(f) not in ids for f in ctx.all_facts)
 
 
 def _best(ctx: Ctx, options: list[tuple[bool, dict]], anchor: Fact) -> tuple[bool, dict] | None:
@@ -300,11 +344,14 @@ def check_ratio(ctx: Ctx, a: RatioArgs, ev: Eval) -> None:
 
 
 def _decide(ctx: Ctx, ev: Eval, options: list, anchor: Fact, missing: list[str]) -> None:
+    """Pass, fail or skip from the candidate readings; a failure that ignores figures stated beside the anchor is ambiguous."""
     best = _best(ctx, options, anchor)
     if best is None:
         ev.lack(*missing)
     elif best[0]:
         ev.ok()
+    elif anchor.table_id is None and _ignores_neighbours(ctx, anchor, best[1]):
+        ev.lack(f"{ctx.name(anchor.metric)}同句数字的含义")
     else:
         ok, facts, (exp, st, diff, tol), fields = best
         ev.fail(facts, exp, st, diff, tol, **fields)
@@ -328,22 +375,25 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
     for r in rates:
         s, e = ctx.sentence_of(r)
         near = [f for f in ctx.facts if s <= f.start < e and f is not r and f.value is not None and f.metric != a.rate and f.start <= r.start]
-        changes = [f for f in near if f.stage == "change"]
-        metric = (changes[-1].metric if changes else (near[-1].metric if near else None))
-        if metric is None:
+        changes = [f for f in near if f.stage == "change" and f.unit not in ("%", "％")]
+        d = changes[-1] if changes else None
+        # the compared figure is the sentence's topic: the last figure before the change that is not a bracketed part
+        before = [f for f in near if (d is None or f.start < d.start) and f.stage not in ("change", "prior_year") and f.unit not in ("%", "％")]
+        prior = [f for f in before if _says_prior(ctx, f)] + [f for f in near if f.stage == "prior_year"]
+        topics = [f for f in before if f.parent is None and not _says_prior(ctx, f)]
+        c = topics[-1] if topics else None
+        p = max(prior, key=lambda f: f.start) if prior else None
+        if c is None and p is None and d is None:
             ev.lack(ctx.name(a.rate) + "所比较的数")
             continue
-        cur = [f for f in near if f.metric == metric and f.stage not in ("change", "prior_year")]
-        prior = [f for f in ctx.select(metric, "prior_year", subject=r.subject) if s <= f.start < e] or []
-        chg = [f for f in changes if f.metric == metric]
-        c, p, d = (cur[-1] if cur else None), (prior[-1] if prior else None), (chg[-1] if chg else None)
-        if p is not None and c is not None:
-            num, den, used = Interval.of(c) - Interval.of(p), Interval.of(p), [c, p]
+        metric = (c or p or d).metric
+        if d is not None and p is not None:  # the change and the base, both stated: the rate's own operands
+            num, den, used = Interval.around(signed(ctx, d), fact_half_unit(d)), Interval.of(p), [p, d]
         elif d is not None and c is not None:
             dv = Interval.around(signed(ctx, d), fact_half_unit(d))
             num, den, used = dv, Interval.of(c) - dv, [c, d]
-        elif d is not None and p is not None:
-            num, den, used = Interval.around(signed(ctx, d), fact_half_unit(d)), Interval.of(p), [p, d]
+        elif p is not None and c is not None:
+            num, den, used = Interval.of(c) - Interval.of(p), Interval.of(p), [c, p]
         else:
             ev.lack(ctx.name(metric, "prior_year"))
             continue
@@ -357,9 +407,20 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
             continue
         mid = computed.mid.quantize(Decimal(1).scaleb(-max(dec, 2)))
         prior_shown = fmt_fact(p) if p is not None else fmt(value_of(c) - signed(ctx, d))
+        current_shown = fmt_fact(c) if c is not None else fmt(value_of(p) + signed(ctx, d))
         ev.fail([r, *used], computed.mid, stated, stated - computed.mid, tol,
-                metric_name=ctx.name(metric), stated=fmt(stated) + "%", expected=fmt(mid) + "%", current=fmt_fact(c) if c else "—",
+                metric_name=ctx.name(metric), stated=fmt(stated) + "%", expected=fmt(mid) + "%", current=current_shown,
                 prior=prior_shown, difference=fmt(abs(stated - mid)), tolerance=fmt(tol.quantize(Decimal("0.0001"))), subject=_subject_name(r.subject))
+
+
+PRIOR = regex.compile(r"(比|较|同比|与)?(上年|去年|上一年度?|上年度|(?:19|20)\d{2}\s*年)(同期)?(的)?(决算数|预算数|实际数)?(为|是)?\s*$")
+
+
+def _says_prior(ctx: Ctx, f: Fact) -> bool:
+    """The figure right after 比上年的 / 上年 / 2019年 is the prior-year figure, whatever its stage says."""
+    if not ctx.doc.text:
+        return False
+    return bool(PRIOR.search(ctx.doc.text[max(0, f.start - 12) : f.start])) and (ctx.doc.metadata.year is None or str(ctx.doc.metadata.year) not in ctx.doc.text[max(0, f.start - 8) : f.start])
 
 
 class FormulaArgs(Strict):

@@ -107,7 +107,9 @@ class ThresholdArgs(Strict):
 @register("threshold", ThresholdArgs, ("name", "stated", "threshold", "subject"))
 def check_threshold(ctx: Ctx, a: ThresholdArgs, ev: Eval) -> None:
     """A stated rate below a threshold (as printed: 89.99% is below 90%, 90.00% is not)."""
-    rates = [r for r in ctx.select(a.metric) if r.unit in ("%", "％")]
+    tables_have_rates = any(f.table_id and f.metric == a.metric for f in ctx.facts)
+    extra = [] if tables_have_rates else [f for f in ctx.table_text if f.metric == a.metric]  # table reader missed it
+    rates = [r for r in ctx.select(a.metric) + extra if r.unit in ("%", "％")]
     if not rates:
         ev.lack(ctx.name(a.metric))
         return
@@ -117,9 +119,9 @@ def check_threshold(ctx: Ctx, a: ThresholdArgs, ev: Eval) -> None:
             f.table_id == r.table_id and f.row == r.row and f.metric in a.total_rows for f in ctx.facts
         ):
             continue  # a 自评表 source row (其中：财政专户 0/0) is not the project's execution
-        if (r.subject + (r.table_id or ""), r.value) in seen:
-            continue
-        seen.add((r.subject + (r.table_id or ""), r.value))
+        if (r.subject, r.table_id, r.value) in seen:
+            continue  # one finding per statement (prose and 自评表 each)
+        seen.add((r.subject, r.table_id, r.value))
         if r.value >= a.below:
             ev.ok()
         else:
@@ -393,7 +395,17 @@ class DuplicateArgs(Strict):
     exclude_stages: list[str] = []
     other_period: str  # regex for text before a figure that puts it in another period or comparison
     min_confidence: float = 0.8
+    prose_exclude_metrics: list[str] = []  # stated per project as often as per department: prose pairs unreliable
+    min_label: int = 5  # two prose statements match only on a specific label (not 收入 / 实际支出)
     year: str = r"((?:19|20)\d{2})\s*年"
+
+
+_LABEL_NOISE = regex.compile(r"^[\s（(]*[0-9一二三四五六七八九十]*[)）.、]?\s*|(?:19|20)\d{2}\s*年度?|[\s“”\"']")
+
+
+def _norm_label(label: str | None) -> str:
+    """A label without its list marker, year and quotes: 1）年初本单位支出预算数 → 年初本单位支出预算数."""
+    return _LABEL_NOISE.sub("", label or "")
 
 
 def _differ(x: Fact, y: Fact) -> bool:
@@ -412,6 +424,8 @@ def check_duplicate(ctx: Ctx, a: DuplicateArgs, ev: Eval) -> None:
     for f in ctx.facts:
         if f.value is None or f.metric in a.exclude_metrics or f.stage in a.exclude_stages or f.confidence < a.min_confidence:
             continue
+        if f.value_wanyuan is not None and f.stage == "none":
+            continue  # an amount of unknown stage (budget or actual?) is not comparable
         if ctx.doc.text:
             s, _ = ctx.sentence_of(f)
             before = ctx.doc.text[max(s, f.start - 20) : f.start]
@@ -430,6 +444,10 @@ def check_duplicate(ctx: Ctx, a: DuplicateArgs, ev: Eval) -> None:
                     continue
                 if ctx.sentence_of(x) == ctx.sentence_of(y) or (x.table_id and x.table_id == y.table_id):
                     continue
+                if (x.table_id is None) == (y.table_id is None) and (
+                    _norm_label(x.label) != _norm_label(y.label) or len(_norm_label(x.label)) < a.min_label or metric in a.prose_exclude_metrics
+                ):
+                    continue  # two prose statements are one figure only when labeled alike; text vs 自评表 always
                 if _differ(x, y):
                     clash = (x, y)
                     break
@@ -442,7 +460,7 @@ def check_duplicate(ctx: Ctx, a: DuplicateArgs, ev: Eval) -> None:
         unit, wan = _unit([x, y])
         ev.fail([x, y], value_of(x), value_of(y), value_of(y) - value_of(x), fact_half_unit(x) + fact_half_unit(y),
                 name=ctx.name(metric, stage), values=f"{fmt_fact(x, wan)}（第 {x.page} 页）与 {fmt_fact(y, wan)}（第 {y.page} 页）",
-                difference=fmt(abs(value_of(y) - value_of(x))), unit=unit, subject=_subject_name(subject))
+                difference=fmt(abs(value_of(y) - value_of(x)) if wan or x.unit != y.unit else abs(y.value - x.value)), unit=unit, subject=_subject_name(subject))
     if not compared:
         ev.lack("重复陈述的同一数字")
 

@@ -144,7 +144,9 @@ CASES = [
     ("indicator.claim_above_actual", "年度总支出 8,799.78 万元。年底支持人才创新创业资金支出达到 1,800.00 万元。", [S("project_total", "actual", "8,799.78", subject="英才荟专项"), S("indicator", "none", "1,800.00", subject="英才荟专项")], "passed"),
     ("indicator.claim_above_actual", "年度总支出 8,799.78 万元。年底企业及商协会人才支持资金支出达到 12,800.00 万元。", [S("project_total", "actual", "8,799.78", subject="英才荟专项"), S("indicator", "none", "12,800.00", subject="英才荟专项")], "failed"),
     ("cross.duplicate_value", "调整后部门整体支出预算数 293,929.96 万元。年初调整后年度部门预算指标 293,929.96 万元。", [S("expenditure_total", "adjusted_budget", "293,929.96"), S("expenditure_total", "adjusted_budget", "293,929.96", at="指标")], "passed"),
-    ("cross.duplicate_value", "公车购置及运行费995万元。2016年公车购置及运行维护费合计 996 万元。", [S("three_public_vehicle", "actual", "995"), S("three_public_vehicle", "actual", "996")], "failed"),
+    # real-024: the prose says 公车购置及运行费995万元, its own table 996
+    ("cross.duplicate_value", "公车购置及运行费995万元。\n2016年 | 2364 | 12 | 1356 | 996 | 37 | 959", [S("three_public_vehicle", "actual", "995"), S("three_public_vehicle", "actual", "996", extra=dict(table_id="t1", row=2, col=4))], "failed"),
+    ("cross.duplicate_value", "公车购置及运行费995万元。另一句：公车购置及运行维护费合计 996 万元。", [S("three_public_vehicle", "actual", "995", extra=dict(label="公车购置及运行费")), S("three_public_vehicle", "actual", "996", extra=dict(label="公车购置及运行维护费合计"))], "passed"),
 ]
 
 
