@@ -200,3 +200,19 @@ def test_scanned_pdf_is_ocred_when_tesseract_is_there(tmp_path):
     assert doc.pages[0].source_kind == "ocr"
     assert doc.source_kind_at(doc.text.index("1,000.00")) == "ocr"
     assert doc.metadata.department == "某某县财政局" and doc.metadata.year == 2020
+
+
+def test_long_html_table_with_open_cells_is_not_nesting(tmp_path):
+    rows = "".join(f"<tr><td>指标{i}<td>{i}.00<td>95%" for i in range(600))
+    p = tmp_path / "open-cells.html"
+    p.write_text(f"<html><body><p>2021年度项目支出绩效自评表<table>{rows}</table></body></html>", encoding="utf-8")
+    doc = ingest.read(p)
+    assert len(doc.tables[0].rows) == 600 and doc.tables[0].rows[599] == ["指标599", "599.00", "95%"]
+
+
+def test_gbk_html_with_meta_charset(tmp_path):
+    p = tmp_path / "gbk.html"
+    page = "<html><head><meta charset='gbk'></head><body><p>某某县教育局2021年度项目支出绩效自评报告</p><p>预算 1,200.50 万元。</p></body></html>"
+    p.write_bytes(page.encode("gbk"))
+    doc = ingest.read(p)
+    assert doc.metadata.department == "某某县教育局" and "1,200.50 万元" in doc.text

@@ -107,7 +107,7 @@ def read_html(path: Path, text: str) -> MarkupRead:
     from lxml import etree, html
 
     _depth_guard(path, text)
-    parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False, recover=True)
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False, recover=True, encoding="utf-8")
     try:
         root = html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -118,26 +118,36 @@ def read_html(path: Path, text: str) -> MarkupRead:
     return b.result()
 
 
+_IMPLIED = {  # an opening tag that closes these still-open ones (HTML's optional end tags)
+    "p": {"p"}, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "option": {"option"},
+    "td": {"td", "th"}, "th": {"td", "th"}, "tr": {"td", "th", "tr"},
+}
+_VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "param", "embed", "track"}
+
+
 def _depth_guard(path: Path, text: str) -> None:
-    """Reject absurd nesting before lxml builds a tree of it (a cheap scan over the tags)."""
-    depth = 0
-    deepest = 0
-    voids = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "param", "embed", "track"}
+    """Reject absurd nesting before lxml builds a tree of it: one cheap pass over the tags.
+
+    Optional end tags (``<p>``, ``<li>``, ``<td>`` left open) are closed as a browser would,
+    so a long legal table is not mistaken for nesting.
+    """
+    stack: list[str] = []
     for m in re.finditer(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>", text):
         name = m.group(2).lower()
-        if name in voids or m.group(3):
+        if name in _VOID or m.group(3):
             continue
         if m.group(1):
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH * 4:
+            for k in range(len(stack) - 1, max(len(stack) - 64, -1), -1):
+                if stack[k] == name:
+                    del stack[k:]
                     break
-    # unclosed <p>/<li>/<td> are legal HTML: only count nesting far beyond any real page as hostile
-    if deepest > MAX_DEPTH * 4:
-        raise UnreadableReport("unsafe", path, f"tags nested deeper than {MAX_DEPTH * 4}")
+            continue
+        closes = _IMPLIED.get(name)
+        while closes and stack and stack[-1] in closes:
+            stack.pop()
+        stack.append(name)
+        if len(stack) > MAX_DEPTH:
+            raise UnreadableReport("unsafe", path, f"tags nested deeper than {MAX_DEPTH}")
 
 
 def _chrome(el) -> bool:
