@@ -9,6 +9,7 @@ Decimal by the scale, never a float.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import cn2an
@@ -22,6 +23,9 @@ SCALES = {"千": Decimal(1000), "万": Decimal(10_000), "萬": Decimal(10_000), 
 _FOLD = str.maketrans({"壹": "一", "贰": "二", "兩": "两", "叁": "三", "肆": "四", "伍": "五", "陆": "六", "陸": "六", "柒": "七",
                        "捌": "八", "玖": "九", "拾": "十", "佰": "百", "仟": "千", "萬": "万", "億": "亿", "〇": "零", "○": "零"})
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 class NumeralError(ValueError):
@@ -65,6 +69,8 @@ def chinese_to_decimal(s: str) -> tuple[Decimal, int]:
 
 def arabic_to_decimal(s: str) -> tuple[Decimal, int]:
     """``22,719.86`` / ``293，929.96`` / ``２２.５`` / ``1 526.86`` as (Decimal, decimals); built from the string."""
+    if _PLAIN.fullmatch(s):  # the common case, without the folding below
+        return Decimal(s), len(s.partition(".")[2])
     t = s.translate(_FULLWIDTH).replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u3000", "")
     neg = t[:1] in "-－−"
     if neg:
