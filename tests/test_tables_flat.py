@@ -355,3 +355,60 @@ def test_tables_yaml_rejects_unknown_field_name(patterns_copy):
     patterns_copy.write_text(text, encoding="utf-8")
     with pytest.raises(PatternError, match=r"col\.rate.*ratio"):
         build(patterns_copy.parent)
+
+
+# --------------------------------------------------------------------------- grid text layers: "a | b" rows, one cell per line
+
+ROWS_NO_LEAD = """四、附表：项目支出绩效自评表
+项目名称 | 义务教育学校营养改善计划
+主管部门 | 某某县教育局 | 实施单位 | 某某县教育局
+项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+年度资金总额 | 827.00 | 810.46 | 759.40 | 10 | 93.70% | 9.37
+其中：当年财政拨款 | 695.61 | 681.70 | 638.75 | — | — | —
+其他资金 | 131.39 | 128.76 | 120.65 | — | — | —
+一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 实际完成值 | 分值 | 得分 | 偏差原因
+产出指标 | 数量指标 | 培训人次 | 定量 | ≥346 | 人次 | 346 | 15 | 15 | —
+质量指标 | 验收合格率 | 正向 | ≥85 | % | 76.2 | 10 | 8.96 | 受天气等客观因素影响，施工进度滞后
+总分 | 100 | 98.33 |
+"""
+
+
+def _glued(text: str) -> str:
+    """What a reflowing reader can make of it: some line breaks lost."""
+    return text.replace("\n其他资金", "其他资金").replace("\n质量指标", "质量指标").replace("\n总分", "总分")
+
+
+@pytest.mark.parametrize("text", [ROWS_NO_LEAD, _glued(ROWS_NO_LEAD), "\n".join(c.strip() for line in ROWS_NO_LEAD.splitlines() for c in line.split("|"))],
+                         ids=["a|b-rows", "rows-glued-by-reflow", "one-cell-per-line-no-separator"])
+def test_grid_text_layers(text):
+    res = tables.extract(raw_doc(text))
+    got = {(f.metric, f.stage, f.label.split(" ")[0]): f.value for f in res.facts if f.metric != "indicator"}
+    assert got[("project_total", "adjusted_budget", "年度资金总额")] == D("810.46")
+    assert got[("execution_rate", "actual", "年度资金总额")] == D("93.70")
+    assert got[("other_income", "actual", "其他资金")] == D("120.65")
+    assert got[("score_total", "none", "总分")] == D("98.33")
+    ind = {f.indicator_name: f for f in res.facts if f.metric == "indicator"}
+    q = ind["验收合格率"]
+    assert (q.indicator_level1, q.indicator_level2, q.comparator, q.target, q.target_unit, q.actual, q.weight, q.score, q.met) == (
+        "产出指标", "质量指标", "≥", "85", "%", "76.2", D("10"), D("8.96"), False)
+    assert q.deviation_reason == "受天气等客观因素影响，施工进度滞后"
+    assert ind["培训人次"].met is True and ind["培训人次"].actual_unit == "人次"
+    assert {f.subject for f in res.facts} == {"义务教育学校营养改善计划"}
+
+
+SHAPES = {"pipe-rows": PIPE_TRAD, "one-cell-per-line": ONE_PER_LINE, "label-lines": LABEL_LINES, "scrambled": SCRAMBLED, "a|b-rows": ROWS_NO_LEAD}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES), ids=list(SHAPES))
+def test_extract_cli_on_each_text_shape(shape, tmp_path, capsys):
+    import json
+
+    from extractor import cli
+
+    p = tmp_path / f"{shape}.txt"
+    p.write_text(SHAPES[shape], encoding="utf-8")
+    assert cli.main(["extract", str(p), "--format", "json", "--extended"]) == 0
+    rows = [r for r in json.loads(capsys.readouterr().out) if r["table_id"]]
+    assert any(r["metric"] == "indicator" and r["target"] and r["weight"] for r in rows), shape
+    for r in rows:
+        assert r["row"] is not None and r["start"] is not None and int(r["end"]) >= int(r["start"]) and r["quote"]
