@@ -270,7 +270,8 @@ TOP = 3  # candidates per term: a mislabeled figure elsewhere must not hide the 
 
 def _combos(cands: list[list[Fact]]) -> list[list[Fact]]:
     """Every choice of one candidate per term, never the same figure twice."""
-    return [list(c) for c in itertools.product(*cands) if len({id(f) for f in c}) == len(c)]
+    where = lambda f: (f.start, f.end, f.table_id, f.row, f.col)  # noqa: E731 - one printed figure, however many facts
+    return [list(c) for c in itertools.product(*cands) if len({where(f) for f in c}) == len(c)]
 
 
 def _interval(terms: list[Term], facts: list[Fact]) -> Interval:

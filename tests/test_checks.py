@@ -344,3 +344,70 @@ def test_threshold_is_data(tmp_path):
     d = _write(tmp_path, lambda t: t.replace("below: '90'", "below: '99'"))
     doc, facts = build("预算执行率是 98.48%。", [S("execution_rate", "none", "98.48", unit="%")])
     assert found(checks.run(doc, facts, checks.load_rules(d)), "discipline.low_execution")
+
+
+# --------------------------------------------------------------------------- guards against uncertain labels (regressions)
+
+
+def test_growth_from_prior_and_change_both_stated():
+    """比上年的 X 万元增加了 Y 万元，增幅 Z%: the rate is Y / X, whatever else the sentence holds."""
+    text = "年初本单位收入预算28,380.95 万元（其他资金收入3,178.67 万元），比上年的24,975.23 万元增加了3,405.72 万元，增幅{r}%。"
+    specs = lambda r: [S("income_total", "initial_budget", "28,380.95"), S("other_income", "initial_budget", "3,178.67"),  # noqa: E731
+                       S("income_total", "none", "24,975.23"), S("income_total", "change", "3,405.72"), S("growth_rate", "none", r, unit="%")]
+    assert outcome(run(text.format(r="13.64"), specs("13.64")), "ratio.growth_rate") == "passed"
+    assert outcome(run(text.format(r="31.64"), specs("31.64")), "ratio.growth_rate") == "failed"
+
+
+def test_growth_topic_is_not_a_bracketed_part():
+    text = "本单位年初收入预算数为1548.12万元（一般公共预算拨款1223.01万元，其他收入117.04万元），比上年增加479.92万元，增长44.93%。"
+    report = run(text, [S("income_total", "initial_budget", "1548.12", key="t"), S("general_budget_appropriation", "initial_budget", "1223.01", parent="t"),
+                        S("other_income", "initial_budget", "117.04", parent="t"), S("other_income", "change", "479.92"), S("growth_rate", "none", "44.93", unit="%")])
+    assert outcome(report, "ratio.growth_rate") == "passed"
+
+
+def test_breakdown_with_an_item_read_apart_is_not_flagged():
+    """The last item wrapped onto the next line and was not linked: Σ linked < total is no error."""
+    text = "专项年初安排预算4,074.00 万元，其中图书购置1,134.00 万元，文艺演出819.00 万元，场馆免费开放1,121.00 万元，数字资源建设\n1,000.00 万元。"
+    specs = [S("project_total", "initial_budget", "4,074.00", subject="专项", key="t"), S("other", "initial_budget", "1,134.00", subject="专项", parent="t"),
+             S("other", "initial_budget", "819.00", subject="专项", parent="t"), S("other", "initial_budget", "1,121.00", subject="专项", parent="t"),
+             S("other", "none", "1,000.00", subject="专项")]
+    assert not found(run(text, specs), "sum.breakdown")
+
+
+def test_breakdown_with_a_nested_share_is_not_flagged():
+    text = "本年度实施政府采购12.22万元，其中采购货物3.19万元，工程类采购1.59万元，政府采购服务7.44万元，面向中小企业采购金额10.26万元。"
+    specs = [S("other", "actual", "12.22", key="t"), S("other", "actual", "3.19", parent="t"), S("other", "actual", "1.59", parent="t"),
+             S("other", "actual", "7.44", parent="t"), S("other", "actual", "10.26", parent="t")]
+    assert not found(run(text, specs), "sum.breakdown")
+
+
+def test_breakdown_of_named_parts_reports_under_the_named_rule():
+    """A total the extractor could not name, broken into 货物/工程/服务: reported as sum.procurement."""
+    text = "政府采购合同金额 4,867.79 万元，其中货物类采购 2,212.63 万元，采购工程 1,412.32 万元，服务类采购 800.31 万元。"
+    specs = [S("other", "actual", "4,867.79", key="t"), S("procurement_goods", "actual", "2,212.63", parent="t"),
+             S("procurement_works", "actual", "1,412.32", parent="t"), S("procurement_services", "actual", "800.31", parent="t")]
+    (f,) = [f for f in run(text, specs).findings if f.rule == "sum.procurement"]
+    assert f.difference == Decimal("442.53")
+
+
+def test_rate_beside_unread_figures_is_skipped_not_flagged():
+    """执行率 stated with a project's own figures (not labeled): not checked against the department's."""
+    text = "年度总支出 289,466.44 万元，调整后预算 293,929.96 万元。项目实际拨付资金920.64 万元，调整后预算958.00 万元，执行率为96.10%。"
+    report = run(text, [S("expenditure_total", "actual", "289,466.44"), S("expenditure_total", "adjusted_budget", "293,929.96"),
+                        S("other", "actual", "920.64"), S("other", "adjusted_budget", "958.00"), S("execution_rate", "none", "96.10", unit="%")])
+    assert not found(report, "ratio.execution_rate")
+    assert outcome(report, "ratio.execution_rate") == "skipped"
+
+
+def test_a_figure_is_never_its_own_denominator():
+    text = "该项目调整后预算21,767,100.00 元，年度总支出19,503,321.00 元，预算执行率89.60%。"
+    report = run(text, [S("expenditure_total", "adjusted_budget", "21,767,100.00", unit="元"), S("expenditure_total", "actual", "21,767,100.00", unit="元"),
+                        S("execution_rate", "none", "89.60", unit="%")])
+    assert not any("100.00%" in f.message for f in found(report, "ratio.execution_rate"))
+
+
+def test_amounts_read_by_prose_from_a_flattened_table_are_left_to_the_table_reader():
+    text = "说明。\n年度资金总额 | 4,074.00 | 3,666.60 | 3,175.28 | 10 | 86.60% | 8.66\n其中：当年财政拨款 | 3,621.33 | 3,259.20 | 2,822.47 | — | — | —"
+    report = run(text, [S("expenditure_total", "adjusted_budget", "3,666.60", key="t"), S("other", "adjusted_budget", "3,259.20", parent="t"),
+                        S("other", "adjusted_budget", "2,822.47", parent="t")])
+    assert not found(report, "sum.breakdown")

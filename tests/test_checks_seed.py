@@ -98,3 +98,21 @@ def test_cli_csv(seed_path, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("doc_id,source,rule,severity,message")
     assert "sum.procurement" in out
+
+
+# --------------------------------------------------------------------------- real-dev excerpts, end to end
+
+
+def test_real_022_execution_rate_is_a_real_error(real_dev):
+    """215,457.6 / 250,000.00 = 86.183…%; the 自评表 prints 86.19%: beyond rounding (stated ±0.005, operands ±0.00002)."""
+    r = pipeline.check(real_dev / "real-022.txt")
+    (f,) = by_rule(r, "table.execution_rate")
+    assert f.stated == Decimal("86.19") and "86.18%" in f.message
+    assert {x.severity for x in by_rule(r, "discipline.low_execution")} == {"warning"}
+    assert not by_rule(r, "table.budget_score")  # 8.62 = 86.19% × 10: consistent
+
+
+def test_real_024_vehicle_sum_is_rounding_consistent(real_dev):
+    """公车购置及运行费995 = 38 + 958 (= 996): three integers carry 1.5 of tolerance; not an error."""
+    r = pipeline.check(real_dev / "real-024.txt")
+    assert not by_rule(r, "sum.three_public_vehicle")
