@@ -228,9 +228,17 @@ def ocr_image(
 
 
 def fix_text(text: str) -> str:
-    """Repair tesseract's usual misreads on report pages (patterns/ocr.yaml, applied in file order)."""
-    for rule in _rules():
-        text = rule.apply(text)
+    """Repair tesseract's usual misreads on report pages (patterns/ocr.yaml, applied in file order).
+
+    The rules are applied again until nothing changes (at most four rounds), so a repair that exposes
+    another (``0]]``) is finished and a second call, as a reader may make, changes nothing.
+    """
+    for _ in range(4):
+        before = text
+        for rule in _rules():
+            text = rule.apply(text)
+        if text == before:
+            break
     return text
 
 

@@ -243,3 +243,16 @@ def seed_text(seed_path) -> str:
 def test_whole_seed_twice(seed_text):
     """The real report, unmutated, end to end: invariants and determinism."""
     check_invariants(seed_text, in_hypothesis=False)
+
+
+OCR_ALPHABET = list("三二宇干千百一九两元万%％.,，。、；:：;()（）“”《》|[]lOo0123456789 \u3000\n\t>=<≥≤xX本单位预算执行率")
+
+
+@PROFILE
+@given(st.text(alphabet=st.sampled_from(OCR_ALPHABET), max_size=80) | mutated(report()))
+def test_ocr_repair_is_idempotent(text):
+    """fix_text never raises and a second pass changes nothing (the reader may repair twice)."""
+    from extractor import ocr
+
+    once = ocr.fix_text(text)
+    assert ocr.fix_text(once) == once
