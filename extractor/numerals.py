@@ -33,7 +33,7 @@ class NumeralError(ValueError):
 
 
 def is_chinese_numeral(s: str) -> bool:
-    return bool(s) and all(c in DIGITS or c in UNITS or c in "点點" for c in s) and any(c in DIGITS or c in "十拾" for c in s)
+    return bool(s) and all(c in DIGITS or c in UNITS or c in "点點" for c in s) and (any(c in DIGITS or c in "十拾" for c in s) or s[0] in "百佰千仟")
 
 
 def chinese_integer(s: str) -> int:
@@ -41,6 +41,8 @@ def chinese_integer(s: str) -> int:
     s = s.translate(_FOLD)
     if not s:
         raise NumeralError("empty numeral")
+    if s[0] in "百千":  # 百分之百, 千分之: an implied 一
+        s = "一" + s
     if all(c in DIGITS for c in s) and len(s) > 1:  # 二〇二〇 / 三五: digit-by-digit
         return int("".join(str(DIGITS[c]) for c in s))
     try:

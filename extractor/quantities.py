@@ -207,7 +207,7 @@ def grammar(directory: str | None = None) -> Grammar:
     amount_units = {form: u for u in spec.amount_units for form in u.forms}
     count_units = {form: u for u in spec.count_units for form in u.forms}
     comparators = {form: c.symbol for c in spec.comparators for form in c.forms}
-    prefilter = compile_pattern(r"{d}+|百分之(?:{cn_number}|{d}+)|{cn_number}(?:{count_unit_cn}|{amount_unit}|成|个?百分点|個?百分點)", pieces, FILE, "prefilter")
+    prefilter = compile_pattern(r"{d}+|百分之(?:{cn_number}|{d}+|百)|{cn_number}(?:{count_unit_cn}|{amount_unit}|成|个?百分点|個?百分點)", pieces, FILE, "prefilter")
     rule_filters = {rid: [f for f in filters if not f.rules or rid in f.rules] for rid in rule_ids}
     yuan_places = {u.unit: _yuan_places(u) for u in spec.amount_units}
     return Grammar(scanner, branch_groups, rule_ids, {r.id: r.kind for r in spec.rules}, masks, [m.id for m in spec.masks], filters, headers,
@@ -339,9 +339,13 @@ def _build(g: Grammar, fields: tuple, surface: str, span: Span, rule: str, block
         unit = u.unit
         kind = u.kind or "count"
     elif kind == "count" and not unit_raw and not scale and block_unit:
-        unit, kind, confidence = block_unit, "amount", 0.7
+        unit, confidence = block_unit, 0.7
         if block_unit == "%":
             kind = "rate"
+        elif block_unit in g.count_units:  # a 度量单位 cell such as 人 / 个
+            unit, kind = g.count_units[block_unit].unit, g.count_units[block_unit].kind or "count"
+        else:
+            kind = "amount"
     elif kind == "count" and not unit_raw:
         confidence = 0.5
     if kind == "amount":
@@ -446,7 +450,7 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
                 h = _block_index(g, text, hdr_ends, s)
                 block = hdr_units[h] if h is not None and h not in closed else None
                 source = "block"
-            if block is not None and block not in g.amount_units and block != "%":
+            if block is not None and block not in g.amount_units and block != "%" and block not in g.count_units:
                 block = None
             if block in g.amount_units:
                 block = g.amount_units[block].unit
@@ -499,9 +503,9 @@ def _scan(g: Grammar, text: str):
 
 def _unit_in(g: Grammar, header: str) -> str | None:
     """The unit named by a column header or unit cell: ``（万元）`` / ``年度预算数(万元)`` / ``%`` → 万元 / 万元 / %."""
-    h = _WS.sub("", header)
-    if h in g.amount_units or h in ("%", "％"):
-        return "%" if h == "％" else h
+    h = _WS.sub("", header).strip("()（）")
+    if h in g.amount_units or h in g.count_units or h in ("%", "％", "百分比"):
+        return "%" if h in ("％", "百分比") else h
     m = g.headers.search(header)
     if m:
         return _WS.sub("", m.group("unit"))

@@ -46,7 +46,7 @@ def _scale_of(q) -> Decimal:
     return {"万": Decimal(10**4), "亿": Decimal(10**8), "千": Decimal(1000), None: Decimal(1)}[q.scale]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(value=decimals(), style=STYLES, unit=st.sampled_from(sorted(AMOUNT_UNITS)), lead=st.sampled_from(LEADS), tail=st.sampled_from(TAILS), space=st.sampled_from(["", " "]))
 def test_arabic_amounts_round_trip(value, style, unit, lead, tail, space):
     written = write_arabic(value, style)
@@ -56,21 +56,21 @@ def test_arabic_amounts_round_trip(value, style, unit, lead, tail, space):
     assert q.value_yuan == value.scaleb(AMOUNT_UNITS[unit]) and q.value_wanyuan * 10000 == q.value_yuan
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=decimals(max_int=10**6), style=STYLES, lead=st.sampled_from(LEADS), pct=st.sampled_from(["%", "％"]))
 def test_arabic_rates_round_trip(value, style, lead, pct):
     (q,) = quantities.find_in(f"{lead}执行率{write_arabic(value, style)}{pct}")
     assert (q.kind, q.value, q.unit) == ("rate", value, "%")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=st.integers(min_value=0, max_value=10**9), style=STYLES, unit=st.sampled_from(COUNT_UNITS), space=st.sampled_from(["", " "]))
 def test_arabic_counts_round_trip(value, style, unit, space):
     (q,) = quantities.find_in(f"累计服务{write_arabic(Decimal(value), style)}{space}{unit}。")
     assert (q.kind, q.value * _scale_of(q), q.unit) == ("count", Decimal(value), unit)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=st.integers(min_value=1, max_value=10**12 - 1), unit=st.sampled_from(sorted(AMOUNT_UNITS)))
 def test_chinese_amounts_round_trip(value, unit):
     (q,) = quantities.find_in(f"计划投资{numerals.to_chinese(Decimal(value))}{unit}，")
@@ -78,28 +78,28 @@ def test_chinese_amounts_round_trip(value, unit):
     assert q.value_yuan == Decimal(value).scaleb(AMOUNT_UNITS[unit])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=st.integers(min_value=2, max_value=10**8), unit=st.sampled_from(["人", "个", "家", "项", "次", "名", "户"]))
 def test_chinese_counts_round_trip(value, unit):
     (q,) = quantities.find_in(f"惠及{numerals.to_chinese(Decimal(value))}{unit}。")
     assert (q.kind, q.value * _scale_of(q), q.unit) == ("count", Decimal(value), unit)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=decimals(max_int=100))
 def test_chinese_rates_round_trip(value):
     (q,) = quantities.find_in(f"完成率百分之{numerals.to_chinese(value)}")
     assert (q.kind, q.value, q.unit) == ("rate", value, "%")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(value=decimals())
 def test_numerals_round_trip(value):
     assert numerals.to_decimal(numerals.to_chinese(value))[0] == value
     assert numerals.to_decimal(write_arabic(value, "grouped_fullwidth"))[0] == value
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=decimals(max_int=10**6), scale=st.sampled_from(["万", "亿"]))
 def test_mixed_numerals(value, scale):
     assert numerals.to_decimal(f"{format(value, 'f')}{scale}")[0] == value * {"万": 10**4, "亿": 10**8}[scale]
@@ -110,7 +110,7 @@ HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF).filter(lambda c:
 PUNCT = st.sampled_from(list("，。、；：“”（）《》 \n%％元万"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(HAN, HAN, HAN, PUNCT), max_size=200).map("".join))
 def test_prose_without_numerals_is_silent(text):
     assert quantities.find_in(text) == []
