@@ -249,8 +249,8 @@ _WRAPPED = regex.compile(r"^(\d[\d,]*(?:\.\d?|,\d{0,2}))\s(\d[\d,]*(?:\.\d+)?)(%
 def parse_cell(text: str | None, default_unit: str | None = None) -> Num | None:
     """One cell's figure (``215,457.6``, ``100.00%``, ``≥95``, ``=100%``, ``72890元``) or None.
 
-    The single switch point to ``quantities.parse`` once that lands; until then a
-    small exact parser: Decimal from the written string, never float.
+    The one place cells are read: the quantities stage's ``parse`` (same numerals and units as
+    prose), with a small exact fallback of our own; Decimal from the written string, never float.
     """
     key = norm(text)
     if key in EMPTY:
@@ -259,6 +259,9 @@ def parse_cell(text: str | None, default_unit: str | None = None) -> Num | None:
     wrapped = _WRAPPED.match(rest)  # a figure wrapped inside its cell: "265,300,000.0" / "0"
     if wrapped:
         rest = wrapped.group(1) + wrapped.group(2) + (wrapped.group(3) or "")
+    q = _quantity(rest)
+    if q is not None:
+        return Num(q.value, q.decimals, q.unit or default_unit, cmp_ or q.comparator, q.text)
     m = vocab().value.match(rest)
     if not m:
         return None
@@ -269,6 +272,21 @@ def parse_cell(text: str | None, default_unit: str | None = None) -> Num | None:
         return None
     decimals = len(num.split(".", 1)[1]) if "." in num else 0
     return Num(value, decimals, m.group("unit") or default_unit, cmp_, m.group("num"))
+
+
+def _quantity(cell: str):
+    """``quantities.parse`` on a whole cell, only when it reads the whole cell as one figure."""
+    try:
+        from .quantities import parse
+    except ImportError:  # pragma: no cover - the stage is part of the package
+        return None
+    try:
+        q = parse(cell)
+    except Exception:  # noqa: BLE001 - a cell the other stage cannot read falls back to ours
+        return None
+    if q is None or q.comparator or len(q.surface.strip()) != len(cell):
+        return None
+    return q
 
 
 def is_comparator(key: str) -> bool:
