@@ -76,7 +76,7 @@ def cmd_quantities(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
-        _print_table(rows, ["kind", "value", "unit", "value_wanyuan", "comparator", "page", "surface", "quote"], title=f"{len(rows)} quantities in {doc.source}")
+        _print_table(rows, ["kind", "value", "unit", "value_wanyuan", "comparator", "page", "surface", "rule", "quote"], title=f"{len(rows)} quantities in {doc.source}")
     return EXIT_OK
 
 
