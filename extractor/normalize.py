@@ -296,7 +296,7 @@ def _wrap_width(lines: list[Line], lay: Layout) -> int | None:
 _NUM_TAIL = regex.compile(r"\d[.,，．]$|(?<![\d.])\d{1,3},\d{1,2}$")
 
 
-_TOKEN = regex.compile(r"[0-9A-Za-z.,%+\-]+|.")
+_TOKEN = regex.compile(r"[\x21-\x7e]+|.")  # an ASCII run is never broken by a wrap
 
 
 def _first_token(b: str) -> str:

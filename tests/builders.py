@@ -183,3 +183,55 @@ def wrap(text: str, width: float = 440, size: int = 12, font: str = "ttf") -> li
     if cur:
         lines.append(cur)
     return lines
+
+
+def make_report_pdf(
+    path: str | Path,
+    blocks: Sequence[object],
+    *,
+    header: str | None = None,
+    footer: str | None = None,
+    page_number: str = "- {n} -",
+    font: str = "ttf",
+    size: int = 12,
+) -> Path:
+    """A Word-like report: justified CJK paragraphs that wrap and flow over pages, first-line indent,
+    headings in a larger font, ruled tables (a block that is a list of rows), running header/footer."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as RLTable
+    from reportlab.platypus import TableStyle
+
+    name = cjk_font(font)
+    body = ParagraphStyle("body", fontName=name, fontSize=size, leading=size * 1.7, alignment=TA_JUSTIFY, wordWrap="CJK", firstLineIndent=size * 2)
+    head = ParagraphStyle("head", parent=body, fontSize=size + 4, leading=(size + 4) * 1.6, firstLineIndent=0)
+    cell = ParagraphStyle("cell", fontName=name, fontSize=size - 2, leading=(size - 2) * 1.3, wordWrap="CJK")
+
+    def furniture(c, doc):
+        c.saveState()
+        c.setFont(name, 9)
+        w, h = A4
+        if header:
+            c.drawCentredString(w / 2, h - 40, header)
+        if footer:
+            c.drawString(72, 45, footer)
+        c.drawCentredString(w / 2, 28, page_number.format(n=doc.page))
+        c.restoreState()
+
+    story = []
+    for b in blocks:
+        if isinstance(b, str):
+            is_head = len(b) < 40 and not b.endswith("。")
+            story.append(Paragraph(b, head if is_head else body))
+        else:
+            rows = [[Paragraph(x, cell) for x in r] for r in b]  # type: ignore[union-attr]
+            t = RLTable(rows)
+            t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+            story.append(Spacer(1, 6))
+            story.append(t)
+            story.append(Spacer(1, 6))
+    SimpleDocTemplate(str(path), pagesize=A4, topMargin=72, bottomMargin=72).build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return Path(path)

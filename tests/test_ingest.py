@@ -191,3 +191,18 @@ def test_awkward_file_names(tmp_path, seed_path, name, capsys):
     shutil.copy(seed_path, path)
     assert ingest.read(path).source == name
     assert main(["read", "--", str(path)] if name.startswith("-") else ["read", str(path)]) == 0
+
+
+def test_word_like_pdf_of_the_seed_reflows_to_the_same_paragraphs(seed_doc, tmp_path):
+    """The seed's paragraphs typeset as a justified, flowing, multi-page PDF come back whole."""
+    from builders import make_report_pdf
+
+    paras = seed_doc.text.split("\n")
+    path = make_report_pdf(tmp_path / "seed.pdf", paras, header="深圳市福田区企业发展服务中心2020年度部门整体绩效自评报告", footer="福田区企业发展服务中心")
+    doc = ingest.read(path)
+    assert len(doc.pages) >= 5
+    assert doc.metadata.department == "深圳市福田区企业发展服务中心" and doc.metadata.year == 2020
+    got = {g.replace(" ", "") for g in doc.text.split("\n")}
+    whole = [p for p in paras if p.replace(" ", "") in got]
+    assert len(whole) == len(paras), [p[:30] for p in paras if p.replace(" ", "") not in got]
+    assert "— 1 —" not in doc.text and "- 2 -" not in doc.text

@@ -33,7 +33,7 @@ class PdfRead:
         for pg, boxes in self.boxes.items():
             ends = sorted(boxes[k - 1][2] for k in range(1, len(boxes) + 1) if boxes[k - 1] is not None and (k == len(boxes) or boxes[k] is None))
             if len(ends) >= 3:
-                margins[pg] = ends[int(len(ends) * 0.9)]
+                margins[pg] = ends[int(len(ends) * 0.75)]  # body lines end at the margin; a few overhang
         default = sorted(margins.values())[len(margins) // 2] if margins else None
 
         def full(page: int, last: int, next_chars: int = 1, next_page: int | None = None, next_first: int | None = None) -> bool | None:
@@ -52,7 +52,7 @@ class PdfRead:
                 if h0 > 0 and h1 > 0 and max(h0, h1) > 1.25 * min(h0, h1):
                     return False  # a change of font size (title, heading) ends the line
             ahead = (next_chars - 1) * 0.55 * (b[3] - b[1]) if next_chars > 1 else 0.0  # a number is never broken
-            return b[2] + ahead >= right - max(1.6 * (b[2] - b[0]), 6.0)
+            return b[2] + ahead >= right - max(1.2 * (b[3] - b[1]), 1.6 * (b[2] - b[0]), 6.0)
 
         return full
 
@@ -126,7 +126,7 @@ def _page_text(page, height: float, max_chars: int) -> tuple[str, list[tuple[flo
                     boxes.append(None)
                 continue
             try:
-                x0, y0, x1, y1 = tp.get_charbox(k)
+                x0, y0, x1, y1 = tp.get_charbox(k, loose=True)  # advance box: a comma fills its em
             except Exception:  # noqa: BLE001 - a broken glyph box is not fatal
                 x0 = y0 = x1 = y1 = 0.0
             if not ch.isspace():
