@@ -463,7 +463,12 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
             h = _block_index(g, text, hdr_ends, s)
             if h is not None and h not in closed:
                 hu = g.amount_units.get(hdr_units[h])
-                if q.unit in g.block_breakers or (q.kind == "amount" and hu is not None and q.unit != hu.unit):
+                if (
+                    q.unit in g.block_breakers
+                    or (q.kind == "amount" and hu is not None and q.unit != hu.unit)
+                    or q.comparator is not None
+                    or rule.endswith("_cell")
+                ):
                     closed.add(h)
         out.append(q)
     return out

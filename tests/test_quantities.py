@@ -188,6 +188,11 @@ CASES: list[tuple[str, str, str]] = [
     ("block-trad", "項目資金 (萬元) | 年初預算數 | 7.29 |", "amount 7.29 万元"),
     ("block-closed-by-yuan", "（万元） | 7.29 | ﹦ | 72890 | 元 | 10.00 |", "amount 7.29 万元 ; amount 72890 元 = ; count 10.00 _"),
     ("block-closed-by-score", "资金(万元) | 238.93 | 绩效指标(90分) | 60 |", "amount 238.93 万元 ; count 90 分 ; count 60 _"),
+    ("block-closed-by-indicators", "项目资金（万元） | 年初预算数\n年度资金总额 | 29,946.00 |\n完成项目个数 | 定量 | ≥1335 | 个 | 1358 | 25 |", "amount 29946.00 万元 ; count 1335 个 ≥ ; count 1358 _ ; count 25 _"),
+    ("count-cell", "带动就业人数 | 定量 | ≥2260 | 人 | 2358", "count 2260 人 ≥ ; count 2358 _"),
+    ("place-santai", "编报单位：三台县企业服务中心", ""),
+    ("place-qitaihe", "七台河市财政局", ""),
+    ("count-santai-vehicles", "购置三台车辆", "count 3 台"),
     # ---- must stay silent: years and dates
     ("year", "2020 年", ""),
     ("year-du", "2020 年度", ""),
