@@ -182,9 +182,15 @@ def _locate(text: str, cell: str, cursor: int, lo: int, hi: int) -> tuple[int, i
 
 def _continues(prev: Table, t: Table, prev_rows: list[list[Tok]], rows: list[list[Tok]]) -> bool:
     """A table on the next page with the same columns and no title of its own continues the previous one."""
-    if prev.page is None or t.page is None or t.page != prev.page + 1:
+    if prev.page is None or t.page is None or t.page not in (prev.page, prev.page + 1):
         return False
     v = vocab()
+    if t.page == prev.page:
+        # a form drawn as two grids (budget block, indicator block) on one page: one table for the checks
+        near = prev.end is not None and t.start is not None and 0 <= t.start - prev.end <= 40
+        has_vocab = any(match(v.indicator_columns, tok.key) or match(v.budget_columns, tok.key) for r in rows[:3] for tok in r)
+        titled = any(v.project_name.search(tok.key) or v.title.search(tok.key) for r in rows[:2] for tok in r)
+        return near and has_vocab and not titled and _is_form(prev_rows)
     for r in rows[:2]:
         for tok in r:
             if v.project_name.search(tok.key) or v.title.search(tok.key):
@@ -195,6 +201,11 @@ def _continues(prev: Table, t: Table, prev_rows: list[list[Tok]], rows: list[lis
     # a different grid (a 总分 row drawn with merged cells): continues when it opens with a row label
     first = next((tok.key for r in rows[:1] for tok in r if tok.key), "")
     return bool(match(v.total_rows, first) or v.level1.search(first) or v.level2.search(first) or match(v.budget_rows, first))
+
+
+def _is_form(rows: list[list[Tok]]) -> bool:
+    v = vocab()
+    return sum(1 for r in rows for tok in r if match(v.budget_columns, tok.key) or match(v.indicator_columns, tok.key)) >= 3
 
 
 def _drop_repeated_header(old: list[list[Tok]], rows: list[list[Tok]]) -> list[list[Tok]]:

@@ -404,8 +404,39 @@ def read_scrambled(doc: Document, tt: TextTable) -> TableResult:
     if ind_start < len(words):
         _scrambled_indicators(reader, words[ind_start:])
     reader._unit_check()
+    _renumber(reader)
     res.facts, res.findings = reader.facts, reader.findings
     return res
+
+
+def _renumber(reader: Reader) -> None:
+    """Scrambled cells have no grid: number rows as the form prints them (budget rows, indicator rows,
+    总分) and columns by the header order, so checks can group a row's figures."""
+    order = [f for f, _ in reader.budget_cols]
+    rows: dict[str, int] = {}
+    n_ind = 0
+    for f in reader.facts:
+        if f.metric == "indicator":
+            n_ind += 1
+            continue
+        if f.metric != "score_total" and "score_total" not in f.rule:
+            rows.setdefault(f.label.split(" ")[0], len(rows) + 1)
+    k = len(rows)
+    for f in reader.facts:
+        if f.metric == "indicator":
+            f.row, f.col = k + f.row, 0
+        elif f.metric == "score_total" or "score_total" in f.rule:
+            f.row, f.col = k + n_ind + 1, 0
+        else:
+            field = f.rule.split("/col.")[-1]
+            f.row = rows[f.label.split(" ")[0]]
+            f.col = order.index(field) + 1 if field in order else 0
+        f.fact_id = f"{reader.table_id}r{f.row}c{f.col}"
+    seen: dict[str, int] = {}
+    for f in reader.facts:  # alternatives read from the same cells keep distinct ids
+        seen[f.fact_id] = seen.get(f.fact_id, 0) + 1
+        if seen[f.fact_id] > 1:
+            f.fact_id += f"_{seen[f.fact_id]}"
 
 
 def _scrambled_subject(words: list[Tok], v) -> str | None:

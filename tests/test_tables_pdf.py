@@ -120,12 +120,27 @@ def test_indicator_rows(got, name, l1, l2, cmp_, target, unit, actual, weight, s
 def test_continued_table_is_one_table(got):
     _, res = got
     ind = [f for f in res.facts if f.metric == "indicator"]
-    assert len(ind) == 6 and {f.table_id for f in ind} == {"t2"}
+    assert len(ind) == 6
+    # budget grid and indicator grid (page 1) and the continuation (page 2) are one form for the checks
+    assert {f.table_id for f in res.facts} == {"t1"}
     assert len({f.fact_id for f in res.facts}) == len(res.facts)
+    assert len({(f.row, f.col) for f in res.facts}) == len(res.facts)
     total = fact(res, "score_total")
     assert total.value == D("95.00") and total.page == 2
     assert total.weight == D("100")  # the printed 分值 total
     assert not [f for f in res.facts if f.metric == "weight" and f.value == D("100")]
+
+
+def test_table_checks_pass_on_a_consistent_form(got):
+    """总分 = Σ 得分 (budget block + indicators), Σ 分值 = 100, 得分 ≤ 分值: nothing to flag here."""
+    from extractor import pipeline
+
+    doc, res = got
+    result = pipeline.check(doc, facts=pipeline.assign_ids(list(res.facts)))
+    status = {o.rule: o.status for o in result.outcomes}
+    for rule in ("indicator.score_total", "indicator.weight_total", "indicator.score_over_weight", "table.execution_rate"):
+        if rule in status:
+            assert status[rule] != "failed", (rule, [f.message for f in result.findings])
 
 
 def test_extract_cli_shows_table_rows(pdf, capsys):
