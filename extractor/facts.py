@@ -34,6 +34,7 @@ _SHORT_BRACKETS = regex.compile(r"[（(][^（）()]{1,3}[）)]")  # （境）: p
 _FILLER = regex.compile(r"(?:为|是|达到|达|共计|合计|共|约|均|总计|计|：|:|=|＝|\s)+$")
 _LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|其|另|此外)+")
 _BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|其中|本单位|本部门|部门")
+_LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
 _RATE_KINDS = ("rate", "percentage_points")
 
 
@@ -54,7 +55,7 @@ def extract(doc: Document, skip=()) -> list[Fact]:
     r = L.rules()
     found = _quantities(doc)
     qs = sorted((q for q in found if not _inside(q.span.start, q.span.end, skip)), key=lambda q: (q.span.start, q.span.end))
-    ctx = _Ctx(doc, r, _SHORT_BRACKETS.sub(lambda m: "□" * len(m.group(0)), doc.text), subject_scopes(doc, r))
+    ctx = _Ctx(doc, r, _mask(doc), subject_scopes(doc, r))
     facts: list[Fact] = []
     primary: list[Fact] = []  # one per quantity, in order: the facts later quantities look back at
     n = 0
@@ -97,11 +98,10 @@ def subject_scopes(doc: Document, r: L.Compiled | None = None) -> list[tuple[int
 def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]:
     doc, r = ctx.doc, ctx.r
     start, end = q.span.start, q.span.end
-    sent = doc.sentence_at(start)
-    s_start = min(sent.start, start)
+    s_start, s_end = _sentence_bounds(ctx, start)
     seg_start = _segment_start(ctx, s_start, start)
     c_start = _clause_start(ctx, s_start, start)
-    left = doc.text[c_start:start]
+    left = doc.text[c_start:start].replace("\n", "")  # a line wrapped inside a clause is still one clause
     kind = q.kind
     in_sentence = [f for f in before if f.start >= seg_start]  # stage and metric carry over within a "；" segment
     parent = _parent(ctx, q, s_start, seg_start, before)
@@ -149,22 +149,26 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
                 lm = heading
             else:
                 label_text = _free_label(left)
+        subject = _subject(ctx, start, s_start)
+        if kind == "amount" and subject == "department" and metric in ("other", "project_total") and change is None:
+            named = _named_subject(ctx, left, label_text, metric, s_start, start)
+            if named is not None:
+                subject = named
+                if metric == "other":
+                    metric, rule, conf, label_text = "project_total", "subject.named", 0.75, label_text if named not in left else named
+        # stages carry over only between facts about the same subject
+        mine = [f for f in in_sentence if f.subject == subject]
         if change is not None and kind != "rate":
             stage = "change"
-        elif kind != "rate" and regex.search(r"(?:和|及|与|、)\s*$", left) and in_sentence and in_sentence[-1].stage == "change":
+        elif kind != "rate" and regex.search(r"(?:和|及|与|、)\s*$", left) and mine and mine[-1].stage == "change":
             stage = "change"  # "增加 5 名劳务人员和 10 名在编人员"
         elif lm is not None and lm.rule.stage:
             stage = lm.rule.stage
         else:
-            stage = _stage(ctx, left, mask, lm.rule if lm is not None else None, parent, in_sentence, start, before)
-
-    subject = _subject(ctx, start, s_start)
-    if kind == "amount" and subject == "department" and metric in ("other", "project_total") and stage != "change":
-        named = _named_subject(ctx, left, label_text, metric, s_start, start)
-        if named is not None:
-            subject = named
-            if metric == "other":
-                metric, rule, conf, label_text = "project_total", "subject.named", 0.75, label_text if named not in left else named
+            stage = _stage(ctx, left, mask, lm.rule if lm is not None else None, parent, mine, start,
+                           [f for f in before if f.subject == subject])
+    if formula is not None:
+        subject = _subject(ctx, start, s_start)
     if subject != "department" and metric in r.spec.project_scope_metrics:
         metric, conf = "project_total", conf - 0.05
     sk = doc.source_kind_at(start)
@@ -174,7 +178,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
     rows = [base]
     for extra_rule, text in extra_metrics:
         rows.append(_fact(ctx, q, new_id(), subject, extra_rule.metric, base.stage, text, extra_rule.id, conf, parent, sk))
-    ind = _indicator(ctx, q, base, left, s_start, sent.end, new_id)
+    ind = _indicator(ctx, q, base, left, s_start, s_end, new_id)
     if ind is not None:
         if base.metric not in ("satisfaction_rate", "completion_rate", "execution_rate"):
             ind.fact_id = base.fact_id
@@ -199,6 +203,42 @@ def _fact(ctx: _Ctx, q: Quantity, fid: str, subject: str, metric: str, stage: st
 
 
 # --------------------------------------------------------------------------- structure
+
+
+def _mask(doc: Document) -> str:
+    """doc.text for splitting: （境） is not a clause, and a line wrapped mid-sentence is not a break.
+
+    A newline stays a break after 。！？；：, around a section heading, and before a list marker.
+    """
+    text = _SHORT_BRACKETS.sub(lambda m: "□" * len(m.group(0)), doc.text)
+    hard: set[int] = set()
+    for sec in doc.sections:
+        if sec.start > 0:
+            hard.add(sec.start - 1)
+        nl = doc.text.find("\n", sec.start)
+        if nl >= 0:
+            hard.add(nl)
+    out = list(text)
+    for m in regex.finditer(r"\n", text):
+        i = m.start()
+        before = text[:i].rstrip(" \t\u3000")[-1:]
+        after = text[i + 1 : i + 6]
+        if i in hard or not before or before in "。！？!?；;：:" or _LIST_START.match(after):
+            continue
+        out[i] = "□"
+    return "".join(out)
+
+
+def _sentence_bounds(ctx: _Ctx, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos`` ignoring soft line breaks: (start, end)."""
+    t = ctx.masked
+    i = pos - 1
+    while i >= 0 and t[i] not in "。！？!?\n":
+        i -= 1
+    j = pos
+    while j < len(t) and t[j] not in "。！？!?\n":
+        j += 1
+    return i + 1, min(j + 1, len(t))
 
 
 def _clause_start(ctx: _Ctx, lo: int, pos: int) -> int:
@@ -243,7 +283,7 @@ def _parent(ctx: _Ctx, q: Quantity, s_start: int, seg_start: int, before: list[F
     if cue is None:
         return None
     cands = [f for f in same if seg_start <= f.start and f.end <= cue.start() and not _inside_any_bracket(ctx, s_start, f)]
-    if not cands and not ctx.doc.text[seg_start:cue.start()].strip(" ，,：:"):
+    if not cands and not ctx.doc.text[seg_start:cue.start()].strip(" ，,：:\n"):
         cands = [f for f in same if f.end <= cue.start() and cue.start() - f.end < 12]  # "…46.00 万元。其中: …"
     if not cands:
         return None
@@ -350,12 +390,12 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
     prev = next((f for f in reversed(in_sentence) if f.stage not in ("none", "change", "prior_year")), None)
     if prev is not None:
         return prev.stage
-    cur = ctx.doc.sentence_at(pos)
-    prev_sentence = ctx.doc.sentence_at(cur.start - 1) if cur.start > 0 else cur
+    cur_start, _ = _sentence_bounds(ctx, pos)
+    prev_start = _sentence_bounds(ctx, cur_start - 1)[0] if cur_start > 0 else cur_start
     for f in reversed(before_all):
-        if f.start < prev_sentence.start or "\n" in ctx.doc.text[f.end:pos]:
+        if f.start < prev_start or "\n" in ctx.masked[f.end:pos]:
             break  # only the sentence just before, in the same paragraph ("…决算数2364万元。分项情况是:…12万元")
-        if f.start < cur.start and f.stage in ("initial_budget", "adjusted_budget", "actual") and f.kind == "amount":
+        if f.start < cur_start and f.stage in ("initial_budget", "adjusted_budget", "actual") and f.kind == "amount":
             return f.stage
     if rule is None:
         return "none"
@@ -407,7 +447,7 @@ def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fac
     for f in reversed(before):
         if f.start < lo:
             break
-        same_segment = not regex.search(r"[。；;\n]", ctx.doc.text[f.end:pos])
+        same_segment = not regex.search(r"[。；;\n]", ctx.masked[f.end:pos])
         if f.stage == "change" or (f.stage == "none" and not same_segment):
             continue
         if f.kind == kind and f.metric not in ("other", "indicator") and f.rule.startswith("metric."):
@@ -421,9 +461,9 @@ def _formula(ctx: _Ctx, q: Quantity, seg_start: int) -> tuple[str, bool] | None:
     """(head, is_result) when ``q`` sits in a written-out formula "结余结转率=A/(B+C)*100%=R"."""
     text = ctx.doc.text
     seg_end = q.span.end
-    while seg_end < len(text) and text[seg_end] not in SEGMENT_END:
+    while seg_end < len(text) and ctx.masked[seg_end] not in SEGMENT_END:
         seg_end += 1
-    seg = text[seg_start:seg_end]
+    seg = text[seg_start:seg_end].replace("\n", " ")
     lo = max(seg.rfind("："), seg.rfind(":"), seg.rfind("，", 0, q.span.start - seg_start)) + 1
     body = seg[lo:]
     m = ctx.r.formula.search(body)
