@@ -42,6 +42,7 @@ class Statement(Strict):
 
 
 class Phrasing(Strict):
+    topics: list[str]
     labels: dict[str, list[str]]
     headings: dict[str, list[str]]
     statements: list[Statement]
@@ -168,6 +169,7 @@ class Style:
     table_text: str = "bars"  # bars | lines
     three_public_yuan: bool = False
     chinese_numerals: bool = False
+    page_marks: bool = False  # "— 3 —" page numbers left in the extracted text
     pad: bool = False  # " 22,719.86 万元 ": spaces around figures, as PDF text extraction often leaves them
 
 
@@ -295,11 +297,19 @@ def render_text(report: Report, style: Style) -> str:
     out: list[str] = []
     pos = 0
     sep = "\n\n" if style.wrapped else "\n"
+    lines = 0
+    page = 1
 
     def emit(s: str) -> None:
-        nonlocal pos
+        nonlocal pos, lines, page
         out.append(s)
         pos += len(s)
+        if style.page_marks and s == "\n\n":
+            lines += 1
+            if lines % 36 == 0:
+                page += 1
+                out.append(f"— {page} —\n\n")
+                pos += len(out[-1])
 
     for block in report.blocks:
         if block[0] == "table":

@@ -46,6 +46,7 @@ def _style(rng: random.Random) -> Style:
         three_public_yuan=unit == "万元" and rng.random() < 0.3,
         chinese_numerals=rng.random() < 0.25,
         pad=rng.random() < 0.3,
+        page_marks=rng.random() < 0.4,
     )
 
 
@@ -235,6 +236,8 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
     o.head(1, "performance")
     from .generate_table import project_section, self_evaluation_table
 
+    _work_items(w, o)
+
     facts = project_section(w, project, scale, plants, kind="department_overall")
     o.head(1, "remedies")
     w.para(w.say("closing", dept=dept))
@@ -263,6 +266,13 @@ def _budget_table(w: Writer, rows, plant_basic: bool) -> int:
             _sum_rounding(w, "sum.basic_expenditure", refs["basic_expenditure"][col], parts)
             _sum_rounding(w, "sum.expenditure", refs["expenditure_total"][col], split)
     return refs["expenditure_total"][1]
+
+
+def _work_items(w: Writer, o: Outline) -> None:
+    """Qualitative 履职 paragraphs (no figures): the bulk of a real report, numbered 1. 2. …"""
+    topics = w.rng.sample(w.tpl.phrasing.topics, w.rng.randrange(3, 8))
+    for i, topic in enumerate(topics, 1):
+        w.para([f"{i}."], w.say("work_item", topic=topic))
 
 
 def income_sources(w: Writer, stage: str, total: int, growth: bool) -> None:
