@@ -147,6 +147,11 @@ class Grammar:
     yuan_places: dict[str, int]  # amount unit -> log10 of its value in 元
 
 
+def _at_end(pattern: str) -> str:
+    """A trailing ``$`` as ``\\Z``: the candidate's start, not the place before a newline that ends the window."""
+    return pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
+
+
 _FIELDS = ("num", "unit", "scale", "cmp", "post", "sign")
 
 
@@ -197,7 +202,7 @@ def grammar(directory: str | None = None) -> Grammar:
         _Filter(
             f.id,
             frozenset(f.rules),
-            compile_pattern(f.before, pieces, FILE, f.id) if f.before else None,
+            compile_pattern(_at_end(f.before), pieces, FILE, f.id) if f.before else None,
             compile_pattern(f.after.removeprefix("^"), pieces, FILE, f.id) if f.after else None,  # .match anchors at the end
             compile_pattern(f.numeral, pieces, FILE, f.id) if f.numeral else None,
         )

@@ -193,6 +193,9 @@ CASES: list[tuple[str, str, str]] = [
     ("place-santai", "编报单位：三台县企业服务中心", ""),
     ("place-qitaihe", "七台河市财政局", ""),
     ("count-santai-vehicles", "购置三台车辆", "count 3 台"),
+    ("cell-per-line-actual", "培训人次\n定量\n≥16\n人次\n16\n10", "count 16 人次 ≥ ; count 16 _ ; count 10 _"),
+    ("next-line-starts-with-day-char", "| 562.84 | 528.51\n日常公用经费", "count 562.84 _ ; count 528.51 _"),
+    ("next-line-starts-with-year-char", "合计 |\n238.93\n年初预算数", "count 238.93 _"),
     # ---- must stay silent: years and dates
     ("year", "2020 年", ""),
     ("year-du", "2020 年度", ""),
