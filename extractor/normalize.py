@@ -167,8 +167,12 @@ def is_cjk(ch: str) -> bool:
     return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
 
 
+_WIDE = regex.compile(r"[\p{East_Asian_Width=W}\p{East_Asian_Width=F}]")
+
+
 def visual_width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+    """Display width: CJK and full-width characters count 2."""
+    return len(s) + len(_WIDE.findall(s))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -191,6 +195,21 @@ def _fold_width(ch: str) -> str:
     return ch
 
 
+_FOLD = {o: o - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for o in range(r[0], r[1] + 1)}
+
+
+class _Simplifier(dict):
+    """A ``str.translate`` table that converts Traditional → Simplified one character at a time, cached."""
+
+    def __missing__(self, o: int) -> int:
+        ch = chr(o)
+        out = ord(simplify_char(ch)) if o >= 0x3400 else o
+        self[o] = out
+        return out
+
+
+_SIMPLIFY = _Simplifier()
+
 _NUM_PUNCT = regex.compile(r"(?<=\d)[．](?=\d)|(?<=(?<![\d,，])\d{1,3}(?:[,，]\d{3})*)，(?=\d{3}(?!\d))|(?<=\d)％")
 _MAP_PUNCT = {"．": ".", "，": ",", "％": "%"}
 
@@ -207,6 +226,9 @@ class Line:
     drop: str = ""  # why the line is dropped ("" = kept)
 
 
+_STRIP = "".join(_SPACES) + "".join(_ZERO_WIDTH)
+
+
 def split_lines(page: Page) -> list[Line]:
     out: list[Line] = []
     raw = page.text
@@ -215,8 +237,8 @@ def split_lines(page: Page) -> list[Line]:
         if not seg and m.start() >= len(raw):
             break
         body = seg.rstrip("\r\n")
-        lead = len(body) - len(body.lstrip("".join(_SPACES) + "".join(_ZERO_WIDTH)))
-        text = body.strip("".join(_SPACES) + "".join(_ZERO_WIDTH))
+        lead = len(body) - len(body.lstrip(_STRIP))
+        text = body.strip(_STRIP)
         end_src = m.start() + len(body)
         if end_src >= len(raw):
             end_src = max(len(raw) - 1, 0)
@@ -232,6 +254,8 @@ def _furniture(lines_by_page: list[list[Line]], lay: Layout) -> None:
         kept = [ln for ln in lines if not ln.drop]
         edges = set(id(x) for x in kept[:edge] + kept[-(edge + 1):])
         for ln in kept:
+            if len(ln.text) > 24:
+                continue  # page furniture is short
             t = ln.text.replace(" ", "")
             for r in lay.page_numbers:
                 if r.edge_only and not (multi and id(ln) in edges):
@@ -366,10 +390,10 @@ def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normali
                 chars.append(sep)
                 cpage.append(prev.page)
                 csrc.append(prev.end_src)
-        for k, ch in enumerate(ln.text):
-            chars.append(ch)
-            cpage.append(ln.page)
-            csrc.append(ln.start + k)
+        n = len(ln.text)
+        chars.append(ln.text)
+        cpage.extend([ln.page] * n)
+        csrc.extend(range(ln.start, ln.start + n))
         prev = ln
     text = "".join(chars)
     text, cpage, csrc = _clean(text, cpage, csrc, lay)
@@ -391,7 +415,7 @@ def _clean(text: str, cpage: array, csrc: array, lay: Layout) -> tuple[str, arra
     for m in re.finditer(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u202f]{2,}", text):
         for i in range(m.start() + 1, m.end()):
             delete[i] = 1
-    out = [_fold_width(ch) for ch in text]
+    out = list(text.translate(_FOLD))
     for i in breaks:
         out[i] = "\n"
     if any(delete):
@@ -400,7 +424,7 @@ def _clean(text: str, cpage: array, csrc: array, lay: Layout) -> tuple[str, arra
         cpage = array("i", (cpage[i] for i in keep))
         csrc = array("i", (csrc[i] for i in keep))
     text = "".join(out)
-    text = "".join(ch if ch.isascii() else simplify_char(ch) for ch in text)
+    text = text.translate(_SIMPLIFY)
     text = _NUM_PUNCT.sub(lambda m: _MAP_PUNCT[m.group(0)], text)
     text = re.sub(r"[\t\u3000\u00a0\u2002\u2003\u2009\u202f]", " ", text)
     return text, cpage, csrc

@@ -77,27 +77,29 @@ def sentences(text: str, lay: Layout | None = None) -> list[Sentence]:
     """Sentence spans (stripped of surrounding spaces); paragraph breaks always end a sentence."""
     lay = lay or layout()
     out: list[Sentence] = []
+    ends = _sentence_end_rx(lay)
     for pos, ln in _lines(text):
-        i, n = 0, len(ln)
         start = 0
-        while i < n:
-            ch = ln[i]
-            end_here = bool(lay.sentence_ends.fullmatch(ch))
-            if ch in ";!?" and i + 1 < n and ln[i + 1].isascii() and not ln[i + 1].isspace():
-                end_here = False  # "a;b" inside Latin text
-            if not end_here and lay.line_final.fullmatch(ch) and ln[i + 1:].strip() == "":
-                end_here = True
-            if end_here:
-                j = i + 1
-                while j < n and lay.closers.fullmatch(ln[j]):
-                    j += 1
-                _add(out, pos, ln, start, j)
-                start = j
-                i = j
-                continue
-            i += 1
-        _add(out, pos, ln, start, n)
+        for m in ends.finditer(ln):
+            _add(out, pos, ln, start, m.end())
+            start = m.end()
+        _add(out, pos, ln, start, len(ln))
     return out
+
+
+_ENDS: dict[int, "re.Pattern"] = {}
+
+
+def _sentence_end_rx(lay: Layout):
+    """One regex for every sentence end: an end mark (not ``;`` ``!`` ``?`` inside Latin text) or a line-final colon,
+    each with the closing quotes/brackets that follow it."""
+    key = id(lay)
+    if key not in _ENDS:
+        import regex
+
+        e, c, f = lay.sentence_ends.pattern, lay.closers.pattern, lay.line_final.pattern
+        _ENDS[key] = regex.compile(rf"(?:(?![;!?](?=[\x21-\x7e])){e}|{f}(?=\s*$)){c}*")
+    return _ENDS[key]
 
 
 def _add(out: list[Sentence], pos: int, ln: str, s: int, e: int) -> None:
