@@ -56,7 +56,7 @@ class TableResult:
 
 def extract(doc: Document) -> TableResult:
     """Read every 自评表 in ``doc``: grids first, then tables left only as text."""
-    from . import tableshapes
+    from . import tablescramble, tableshapes
 
     out = TableResult()
     ids: set[str] = set()
@@ -66,7 +66,7 @@ def extract(doc: Document) -> TableResult:
     claimed = list(out.regions) + [(t.start, t.end) for t in doc.tables if t.start is not None and t.end is not None]
     for tt in tableshapes.find(doc, claimed):
         if tt.kind == "scrambled":
-            res = tableshapes.read_scrambled(doc, tt)
+            res = tablescramble.read_scrambled(doc, tt)
             facts = _unique(res.facts, ids)
             if facts:
                 out.facts.extend(facts)

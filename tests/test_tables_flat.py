@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from extractor import ingest, pipeline, tables, tableshapes
+from extractor import ingest, pipeline, tablescramble, tables
 from extractor.errors import PatternError
 from extractor.model import Document, Page
 from extractor.tables import Tok
@@ -250,7 +250,7 @@ def test_scrambled_indicators(scrambled):
 
 def test_split_run_candidates():
     tok = Tok("145000000.00145000000.00145000000.0010100.0%10", 0, 47)
-    cands = [[t.raw for t in c] for c in tableshapes.split_run(tok)]
+    cands = [[t.raw for t in c] for c in tablescramble.split_run(tok)]
     assert ["145000000.00", "145000000.00", "145000000.00", "10", "100.0%", "10"] in cands
     assert len(cands) > 1  # ambiguous by precision alone: the block arithmetic decides
 
