@@ -32,7 +32,7 @@ SEGMENT_END = "；;。\n"
 OPEN, CLOSE = "（(", "）)"
 _SHORT_BRACKETS = regex.compile(r"[（(][^（）()]{1,3}[）)]")  # （境）: part of a name, not a clause
 _FILLER = regex.compile(r"(?:为|是|达到|达|共计|合计|共|约|均|总计|计|：|:|=|＝|\s)+$")
-_LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|其|另|此外)+")
+_LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|另|此外)+")
 _BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|其中|本单位|本部门|部门")
 _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
 _RATE_KINDS = ("rate", "percentage_points")
@@ -138,11 +138,11 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
             lm = after  # "增加 5 名劳务人员": a count names what it counts after the unit
             metric, rule, conf, label_text = lm.rule.metric, lm.rule.id, 0.85, lm.text
         elif change is not None and kind == "amount":
-            prev = next((f for f in reversed(in_sentence) if f.kind == "amount"), None)
+            prev = next((f for f in reversed(in_sentence) if f.kind == "amount" and f.parent is None), None)
             metric = prev.metric if prev else "other"
             rule, label_text, conf = change, _free_label(left), 0.75
         else:
-            heading = _heading_metric(ctx, left, start, kind) or _previous_metric(ctx, left, start, kind, before)
+            heading = _previous_metric(ctx, left, start, kind, before) or _heading_metric(ctx, left, start, kind)
             if heading is not None:
                 metric, rule, conf = heading.rule.metric, heading.rule.id, 0.75
                 label_text = _FILLER.sub("", _LEAD.sub("", left)).strip()
@@ -512,7 +512,7 @@ def _indicator(ctx: _Ctx, q: Quantity, base: Fact, left: str, s_start: int, s_en
     else:
         is_target = target_cue is not None and stmt is None
     ind = dataclasses.replace(base)
-    ind.fact_id, ind.metric, ind.stage, ind.rule = new_id(), "indicator", "none", r.spec.indicators.statement.id
+    ind.fact_id, ind.metric, ind.rule = new_id(), "indicator", r.spec.indicators.statement.id
     ind.indicator_level1, ind.indicator_level2 = lv1, lv2
     ind.indicator_name, ind.comparator, ind.met = name, q.comparator, met
     ind.label = name
@@ -523,6 +523,7 @@ def _indicator(ctx: _Ctx, q: Quantity, base: Fact, left: str, s_start: int, s_en
     else:
         ind.actual, ind.actual_unit = value, q.unit
     ind.parent = None
+    ind.stage = "actual" if ind.actual is not None else "none"
     return ind
 
 
