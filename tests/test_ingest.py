@@ -206,3 +206,16 @@ def test_word_like_pdf_of_the_seed_reflows_to_the_same_paragraphs(seed_doc, tmp_
     whole = [p for p in paras if p.replace(" ", "") in got]
     assert len(whole) == len(paras), [p[:30] for p in paras if p.replace(" ", "") not in got]
     assert "— 1 —" not in doc.text and "- 2 -" not in doc.text
+
+
+def test_html_layout_table_is_prose_not_a_table(tmp_path):
+    article = "<p>某某县教育局2021年度项目支出绩效自评报告</p><p>" + "本项目年初预算 100.00 万元，全年执行 95.20 万元，执行率 95.20%，各项工作有序推进。" * 6 + "</p>"
+    data = "<table border=1><tr><td>年初预算数</td><td>全年执行数</td></tr><tr><td>100.00</td><td>95.20</td></tr></table>"
+    page = f"<html><body><table><tr><td>导航</td><td>{article}{data}</td></tr></table></body></html>"
+    path = tmp_path / "layout.html"
+    path.write_text(page, encoding="utf-8")
+    doc = ingest.read(path)
+    assert len(doc.tables) == 1 and doc.tables[0].rows == [["年初预算数", "全年执行数"], ["100.00", "95.20"]]
+    t = doc.tables[0]
+    assert "执行率 95.20%" not in doc.text[t.start : t.end]
+    assert "全年执行 95.20 万元，执行率 95.20%" in doc.text

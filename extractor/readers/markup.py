@@ -21,7 +21,7 @@ MAX_UNZIPPED = 300 * 1024 * 1024  # bytes of XML we agree to inflate from one DO
 MAX_RATIO = 200  # compression ratio above which a large member is a zip bomb
 
 _BLOCK = {
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article", "table",
+    "td", "th", "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article", "table",
     "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center", "title", "hr", "form", "main",
 }
 _SKIP = {"script", "style", "nav", "header", "footer", "noscript", "iframe", "head", "button", "select", "option", "svg", "template", "object"}
@@ -173,7 +173,7 @@ def _walk_html(root, b: _Builder, path: Path) -> None:
             if el.tail:
                 b.add(_norm_ws(el.tail))
             continue
-        if tag == "table":
+        if tag == "table" and not _layout_table(el):
             grid, cells = _html_table(el)
             b.table(grid, cells, "html")
             if el.tail:
@@ -186,6 +186,17 @@ def _walk_html(root, b: _Builder, path: Path) -> None:
         stack.append((el, depth, True))
         for child in reversed(list(el)):
             stack.append((child, depth + 1, False))
+
+
+def _layout_table(table) -> bool:
+    """A table used to lay out the page (it holds other tables or whole paragraphs), not a data table."""
+    for inner in table.iter("table"):
+        if inner is not table:
+            return True
+    for td in table.iter("td", "th"):
+        if len(" ".join(td.itertext()).strip()) > 300:
+            return True
+    return False
 
 
 def _cell_text(el) -> str:

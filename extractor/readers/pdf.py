@@ -84,7 +84,11 @@ def read_pdf(path: Path, data: bytes, limits: Limits) -> PdfRead:
                 raise UnreadableReport("timeout", path, f"reading page {i + 1}")
             page = pdf[i]
             w, h = page.get_size()
-            text, boxes, cut = _page_text(page, h, limits.max_chars_per_page)
+            try:
+                text, boxes, cut = _page_text(page, h, limits.max_chars_per_page)
+            except Exception as exc:  # noqa: BLE001 - one broken page must not lose the report
+                out.warnings.append(f"[E103] corrupt: page {i + 1} text not read ({type(exc).__name__})")
+                text, boxes, cut = "", [], False
             if cut:
                 out.warnings.append(f"[E106] too_large: page {i + 1} text cut at {limits.max_chars_per_page} characters")
             total += len(text)
