@@ -111,12 +111,13 @@ def write_docx(report: Report, path: Path) -> None:
             rows = t["rows"]
             table = d.add_table(rows=len(rows), cols=t["ncols"])
             table.style = "Table Grid"
-            for c0, r0, c1, r1 in t["spans"]:
-                table.cell(r0, c0).merge(table.cell(r1, c1))
-            for r, row in enumerate(rows):
+            for r, row in enumerate(rows):  # text first, through the row objects (table.cell() is quadratic)
+                cells = table.rows[r].cells
                 for c, content in enumerate(row):
                     if content is not None:
-                        table.cell(r, c).text = _segs_text(report, content)
+                        cells[c].text = _segs_text(report, content)
+            for c0, r0, c1, r1 in t["spans"]:
+                table.cell(r0, c0).merge(table.cell(r1, c1))
             continue
         text = _segs_text(report, block[-1])
         if block[0] == "title":
