@@ -218,7 +218,6 @@ def _drop_repeated_header(old: list[list[Tok]], rows: list[list[Tok]]) -> list[l
 # --------------------------------------------------------------------------- the interpreter
 
 
-BUDGET_STAGE = {"initial_budget": "initial_budget", "adjusted_budget": "adjusted_budget", "actual": "actual"}
 AMOUNT_FIELDS = ("initial_budget", "adjusted_budget", "actual")
 
 
@@ -244,11 +243,15 @@ class Reader:
 
     # ---- driving
     def read(self, rows: list[list[Tok]]) -> None:
+        """Walk the rows once: headers switch the block, row labels and levels say what a row is."""
         for i, row in enumerate(rows):
             toks = _trim(row)
             if not toks:
                 continue
             self._row(toks, rows, i)
+        for f in self.budget_amounts:  # parts listed before their 合计 row
+            if f.parent is None and f.metric != "project_total" and f.stage in self.total_fact:
+                f.parent = self.total_fact[f.stage].fact_id
         self._unit_check()
 
     def _row(self, toks: list[Tok], rows: list[list[Tok]], i: int) -> None:
@@ -333,7 +336,7 @@ class Reader:
                 continue
             rule = f"{label.id}/{rules.get(fld, 'col.' + fld)}"
             if fld in AMOUNT_FIELDS:
-                stage = BUDGET_STAGE[fld]
+                stage = fld  # the amount columns are named after their stage
                 f = self.fact(tok, label.key, stage, num.value, unit, label_text, rule, conf, num)
                 f.value_wanyuan = num.value if unit == "万元" else num.value / WAN
                 f.kind = "amount"
@@ -460,14 +463,15 @@ class Reader:
         if self.unit == "万元" and big.value >= self.v.wanyuan_above:
             msg = (f"自评表{self.table_id}“{self.subject}”资金单位为万元，但{big.label}填报 {big.value} "
                    f"（按万元计为 {big.value / WAN} 亿元），数额像以元填报；保留表头单位万元")
-            self.findings.append(unit_finding(self.doc, msg, big, self.v.wanyuan_above))
+            self.findings.append(unit_finding(self.doc, msg, big))
         elif self.unit == "元" and all(f.value < self.v.yuan_below and (f.decimals or 0) > 0 for f in amounts):
             msg = (f"自评表{self.table_id}“{self.subject}”资金单位为元，但{big.label}仅 {big.value} 元，"
                    f"数额像以万元填报；保留表头单位元")
-            self.findings.append(unit_finding(self.doc, msg, big, self.v.yuan_below))
+            self.findings.append(unit_finding(self.doc, msg, big))
 
 
-def unit_finding(doc: Document, message: str, fact: Fact, threshold: Decimal) -> Finding:
+def unit_finding(doc: Document, message: str, fact: Fact) -> Finding:
+    """table.unit_mismatch: figures that contradict the block's stated unit (the unit is kept)."""
     return Finding(doc_id=doc.doc_id, source=doc.source, rule="table.unit_mismatch", severity="warning", message=message,
                    expected=None, stated=fact.value, difference=None, tolerance=None, facts=[fact], source_kind=fact.source_kind)
 

@@ -412,3 +412,29 @@ def test_extract_cli_on_each_text_shape(shape, tmp_path, capsys):
     assert any(r["metric"] == "indicator" and r["target"] and r["weight"] for r in rows), shape
     for r in rows:
         assert r["row"] is not None and r["start"] is not None and int(r["end"]) >= int(r["start"]) and r["quote"]
+
+
+def test_parts_listed_before_their_total_still_point_at_it():
+    text = (
+        "| 项目名称 | 老旧小区改造补助 |\n| 资金来源（万元） | 年初预算数 | 调整后预算数 | 实际执行数 |\n"
+        "| 财政拨款 | 300.00 | 320.00 | 318.40 |\n| 单位资金 | 20.00 | 20.00 | 19.10 |\n| 合计 | 320.00 | 340.00 | 337.50 |\n"
+    )
+    res = tables.extract(raw_doc(text))
+    by_id = {f.fact_id: f for f in res.facts}
+    parts = [f for f in res.facts if f.metric in ("general_budget_appropriation", "other_income")]
+    assert len(parts) == 6
+    for f in parts:
+        assert by_id[f.parent].metric == "project_total" and by_id[f.parent].stage == f.stage
+
+
+def test_an_amount_in_an_indicator_cell_is_not_the_block_unit():
+    """No unit stated for the block: a cost target `10万元` must not set it (the default is used, said by confidence)."""
+    text = (
+        "| 项目名称 | 消费维权宣传 |\n| 项目资金 | 年初预算数 | 全年预算数 | 全年执行数 |\n| 年度资金总额 | 10.00 | 10.00 | 9.80 |\n"
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 实际完成值 |\n| 产出指标 | 成本指标 | 宣传经费 | ≤10万元 | 9.8万元 |\n"
+    )
+    res = tables.extract(raw_doc(text))
+    total = by(res, "project_total", "actual")[0]
+    assert total.unit == "万元" and total.confidence < 0.95
+    cost = by(res, "indicator")[0]
+    assert (cost.comparator, cost.target, cost.target_unit, cost.actual, cost.actual_unit, cost.met) == ("≤", "10", "万元", "9.8", "万元", True)
