@@ -219,3 +219,32 @@ def test_html_layout_table_is_prose_not_a_table(tmp_path):
     t = doc.tables[0]
     assert "执行率 95.20%" not in doc.text[t.start : t.end]
     assert "全年执行 95.20 万元，执行率 95.20%" in doc.text
+
+
+def test_docx_automatic_numbering_restores_heading_markers(tmp_path):
+    import zipfile
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def para(text, lvl=None):
+        num = f"<w:pPr><w:numPr><w:ilvl w:val='{lvl}'/><w:numId w:val='1'/></w:numPr></w:pPr>" if lvl is not None else ""
+        return f"<w:p>{num}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    body = "".join([para("某某县财政局2021年度部门整体支出绩效自评报告"), para("部门基本情况", 0), para("预算情况", 1), para("收入预算 100.00 万元。"), para("支出情况", 1), para("绩效自评情况", 0)])
+    numbering = (
+        f"<w:numbering {w}><w:abstractNum w:abstractNumId='0'>"
+        "<w:lvl w:ilvl='0'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/><w:lvlText w:val='%1、'/></w:lvl>"
+        "<w:lvl w:ilvl='1'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/><w:lvlText w:val='（%2）'/></w:lvl>"
+        "</w:abstractNum><w:num w:numId='1'><w:abstractNumId w:val='0'/></w:num></w:numbering>"
+    )
+    path = tmp_path / "numbered.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", f"<w:document {w}><w:body>{body}</w:body></w:document>")
+        z.writestr("word/numbering.xml", numbering)
+    doc = ingest.read(path)
+    assert [s.path for s in doc.sections] == [
+        "一、部门基本情况",
+        "一、部门基本情况 > （一）预算情况",
+        "一、部门基本情况 > （二）支出情况",
+        "二、绩效自评情况",
+    ]

@@ -267,18 +267,112 @@ def read_docx(path: Path, data: bytes) -> MarkupRead:
     b = _Builder()
     if body is None:
         return b.result()
+    numbering = _Numbering(_numbering_xml(zf, path))
     for el in body:
         if el.tag == f"{_W}p":
-            b.add(_para_text(el))
+            b.add(numbering.label(el) + _para_text(el))
             b.brk()
         elif el.tag == f"{_W}tbl":
             grid, cells = _docx_table(el)
             b.table(grid, cells, "docx")
         elif el.tag == f"{_W}sdt":
             for p in el.iter(f"{_W}p"):
-                b.add(_para_text(p))
+                b.add(numbering.label(p) + _para_text(p))
                 b.brk()
     return b.result()
+
+
+def _numbering_xml(zf: zipfile.ZipFile, path: Path):
+    from lxml import etree
+
+    try:
+        xml = zf.read("word/numbering.xml")
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return None
+    if b"<!ENTITY" in xml[:65536] or b"<!DOCTYPE" in xml[:65536]:
+        raise UnreadableReport("unsafe", path, "DOCX numbering declares XML entities (not expanded)")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.fromstring(xml, parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+
+
+_CN = "零一二三四五六七八九"
+
+
+def _cn_count(n: int) -> str:
+    if n < 10:
+        return _CN[n]
+    if n < 20:
+        return "十" + (_CN[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def _fmt(n: int, fmt: str) -> str:
+    if fmt.startswith("chinese") or fmt.startswith("ideograph") or fmt == "taiwaneseCounting":
+        return _cn_count(n)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt == "none" or fmt == "bullet":
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers (``一、`` ``（一）`` ``1.``), which are not in the paragraph text."""
+
+    def __init__(self, root) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
+        self.counters: dict[str, list[int]] = {}
+        if root is None:
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in root.findall(f"{_W}abstractNum"):
+            lv: dict[int, tuple[str, str, int]] = {}
+            for lvl in an.findall(f"{_W}lvl"):
+                ilvl = _int(lvl.get(f"{_W}ilvl")) if lvl.get(f"{_W}ilvl") else 0
+                fmt = lvl.find(f"{_W}numFmt")
+                txt = lvl.find(f"{_W}lvlText")
+                start = lvl.find(f"{_W}start")
+                lv[ilvl] = (
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                    txt.get(f"{_W}val", "") if txt is not None else "",
+                    _int(start.get(f"{_W}val")) if start is not None else 1,
+                )
+            abstract[an.get(f"{_W}abstractNumId", "")] = lv
+        for num in root.findall(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None:
+                self.levels[num.get(f"{_W}numId", "")] = abstract.get(ref.get(f"{_W}val", ""), {})
+
+    def label(self, p) -> str:
+        pr = p.find(f"{_W}pPr/{_W}numPr")
+        if pr is None or not self.levels:
+            return ""
+        nid_el, lvl_el = pr.find(f"{_W}numId"), pr.find(f"{_W}ilvl")
+        nid = nid_el.get(f"{_W}val", "") if nid_el is not None else ""
+        ilvl = _int(lvl_el.get(f"{_W}val")) if lvl_el is not None else 0
+        ilvl = min(max(ilvl, 0), 8)
+        levels = self.levels.get(nid)
+        if not levels or ilvl not in levels:
+            return ""
+        counts = self.counters.setdefault(nid, [0] * 9)
+        fmt, text, start = levels[ilvl]
+        counts[ilvl] = (counts[ilvl] or start - 1) + 1
+        for k in range(ilvl + 1, 9):
+            counts[k] = 0
+        out = text
+        for k in range(ilvl, -1, -1):
+            f = levels.get(k, ("decimal", "", 1))[0]
+            out = out.replace(f"%{k + 1}", _fmt(counts[k] or levels.get(k, ("", "", 1))[2], f))
+        return out
 
 
 def _para_text(p) -> str:
