@@ -204,6 +204,7 @@ CASES: list[tuple[str, str, str]] = [
     ("year-heading", "（三）2020 年部门预算编制情况", ""),
     ("year-end", "2021 年末", ""),
     ("year-founded", "我局成立于 1958 年", ""),
+    ("year-wrapped", "对2017\n\n年度预算资金使用", ""),
     ("year-masked", "20xx年我镇获得", ""),
     ("month-end", "年中（7 月底前）编报", ""),
     ("month-day", "截至 10 月 30 日", ""),
