@@ -33,7 +33,7 @@ OPEN, CLOSE = "（(", "）)"
 _SHORT_BRACKETS = regex.compile(r"[（(][^（）()]{1,3}[）)]")  # （境）: part of a name, not a clause
 _FILLER = regex.compile(r"(?:为|是|达到|达|共计|合计|共|约|均|总计|计|：|:|=|＝|\s)+$")
 _LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|另|此外)+")
-_BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|其中|本单位|本部门|部门")
+_BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|其中|本单位|本部门|部门")
 _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
 _RATE_KINDS = ("rate", "percentage_points")
 
@@ -79,6 +79,11 @@ def subject_scopes(doc: Document, r: L.Compiled | None = None) -> list[tuple[int
     for cue, pat in r.subjects:
         if cue.id in ("subject.named", "subject.category"):
             continue  # clause / sentence level, applied per quantity
+        if cue.id == "subject.document":
+            m = regex.search(pat.pattern, doc.text[:3000], regex.M)  # the title block
+            if m:
+                scopes.append((0, len(doc.text), _clean_name(m.group("name"))))
+            continue
         if cue.id == "subject.heading":
             for sec in doc.sections:
                 m = pat.search(sec.title.strip())
@@ -383,10 +388,10 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
             return parent_fact.stage
         prev = next((f for f in reversed(in_sentence) if f.stage in budgetish), None)
         return prev.stage if prev else "initial_budget"
+    if parent_fact is not None and parent_fact.stage not in ("none", "change", "prior_year"):
+        return parent_fact.stage  # a part shares its total's stage ("资金总额 X（…上年结转资金 Y）")
     if rule is not None and rule.default_stage:
         return rule.default_stage
-    if parent_fact is not None and parent_fact.stage not in ("none", "change"):
-        return parent_fact.stage
     prev = next((f for f in reversed(in_sentence) if f.stage not in ("none", "change", "prior_year")), None)
     if prev is not None:
         return prev.stage
