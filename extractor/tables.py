@@ -61,21 +61,35 @@ def extract(doc: Document) -> TableResult:
     out = TableResult()
     ids: set[str] = set()
     ctx = {"subject": "project"}  # a form split into several grids: later grids keep the project named earlier
-    for table_id, rows, span, origin in grid_tables(doc):
-        _read_into(doc, out, ids, table_id, rows, span, origin, confidence=1.0, ctx=ctx)
+    try:
+        grids = grid_tables(doc)
+    except Exception as exc:  # noqa: BLE001 - a grid we cannot read must not cost the report its prose
+        grids = []
+        doc.warnings.append(f"[E199] internal: tables not read ({type(exc).__name__}: {exc})")
+    for table_id, rows, span, origin in grids:
+        _guarded(doc, table_id, _read_into, doc, out, ids, table_id, rows, span, origin, confidence=1.0, ctx=ctx)
     claimed = list(out.regions) + [(t.start, t.end) for t in doc.tables if t.start is not None and t.end is not None]
-    for tt in tableshapes.find(doc, claimed):
+    for tt in _guarded(doc, "text", tableshapes.find, doc, claimed) or []:
         if tt.kind == "scrambled":
-            res = tablescramble.read_scrambled(doc, tt)
-            facts = _unique(res.facts, ids)
+            res = _guarded(doc, tt.id, tablescramble.read_scrambled, doc, tt)
+            facts = _unique(res.facts, ids) if res else []
             if facts:
                 out.facts.extend(facts)
                 out.findings.extend(res.findings)
                 out.regions.append((tt.start, tt.end))
         else:
-            _read_into(doc, out, ids, tt.id, tt.rows, (tt.start, tt.end), "text", confidence=0.95, ctx=ctx)
+            _guarded(doc, tt.id, _read_into, doc, out, ids, tt.id, tt.rows, (tt.start, tt.end), "text", confidence=0.95, ctx=ctx)
     out.regions.sort()
     return out
+
+
+def _guarded(doc: Document, what: str, fn, *args, **kw):
+    """Run one table's reading; a failure becomes a coded warning on the document, never a traceback."""
+    try:
+        return fn(*args, **kw)
+    except Exception as exc:  # noqa: BLE001
+        doc.warnings.append(f"[E199] internal: table {what} not read ({type(exc).__name__}: {exc})")
+        return None
 
 
 def _read_into(doc, out, ids, table_id, rows, span, origin, confidence, ctx) -> None:

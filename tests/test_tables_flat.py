@@ -438,3 +438,25 @@ def test_an_amount_in_an_indicator_cell_is_not_the_block_unit():
     assert total.unit == "万元" and total.confidence < 0.95
     cost = by(res, "indicator")[0]
     assert (cost.comparator, cost.target, cost.target_unit, cost.actual, cost.actual_unit, cost.met) == ("≤", "10", "万元", "9.8", "万元", True)
+
+
+# --------------------------------------------------------------------------- hostile and odd input
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["|", " | ", "\n", "||||", "年度资金总额", "其中：当年财政拨款", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+           "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "总分", "项目名称", "（万元）", "—", "≥", "﹦",
+           "250000.00", "215,457.6", "86.19%", "10", "8.62", "100", "145000000.0010100.0%10", "及时", "率", " "]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=80))
+def test_never_raises_on_table_debris(pieces):
+    doc = raw_doc("".join(pieces))
+    res = tables.extract(doc)
+    for f in res.facts:
+        assert 0 <= f.start <= f.end <= len(doc.text)
+        assert f.value is None or f.value == f.value  # a Decimal, never NaN
+    assert len({f.fact_id for f in res.facts}) == len(res.facts)
+    assert not [w for w in doc.warnings if "E199" in w]  # the guard did not have to catch anything
