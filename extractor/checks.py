@@ -12,6 +12,7 @@ document and returns the findings and one :class:`CheckOutcome` per rule
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import string
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from .tolerance import decimals_of
 
 FILE = "checks.yaml"
 _STOP = __import__("regex").compile(r"[。；;！？]")
+_BARE = __import__("regex").compile(r"^\s*[-+]?[\d,，.．]+\s*(%|％|万元|元)?\s*$")
 
 
 # --------------------------------------------------------------------------- schema
@@ -206,6 +208,18 @@ class Ctx:
         self.parts = [f for f in self.facts if self._same_as_parent(f)]
         self.facts = [f for f in self.facts if not self._same_as_parent(f)]
         self.checked_totals: set[str] = set()  # fact ids a named sum rule already judged
+        self.facts = self._one_project(self.facts)
+
+    PROJECT_METRICS = frozenset({"project_total"})
+
+    @classmethod
+    def _one_project(cls, facts: list[Fact]) -> list[Fact]:
+        """A project-level figure left on the department, in a report about exactly one project, is that project's."""
+        projects = {f.subject for f in facts if f.subject != "department"}
+        if len(projects) != 1:
+            return facts
+        (name,) = projects
+        return [dataclasses.replace(f, subject=name) if f.subject == "department" and f.metric in cls.PROJECT_METRICS else f for f in facts]
 
     def _in_table_text(self, f: Fact) -> bool:
         """A prose fact read from a table flattened to text (cells joined by |): the table reader's, not prose."""
@@ -213,8 +227,17 @@ class Ctx:
             return False
         a = self.doc.text.rfind("\n", 0, f.start) + 1
         b = self.doc.text.find("\n", f.start)
-        line = self.doc.text[a : b if b >= 0 else len(self.doc.text)]
-        return line.count("|") >= 2
+        b = b if b >= 0 else len(self.doc.text)
+        line = self.doc.text[a:b]
+        if line.count("|") >= 2:
+            return True
+        if not _BARE.match(line):
+            return False
+        # one cell per line: a bare figure beside another bare figure is a table cell, not a sentence
+        prev = self.doc.text[self.doc.text.rfind("\n", 0, max(a - 1, 0)) + 1 : max(a - 1, 0)]
+        nxt_end = self.doc.text.find("\n", b + 1)
+        nxt = self.doc.text[b + 1 : nxt_end if nxt_end >= 0 else len(self.doc.text)]
+        return bool(_BARE.match(prev) or _BARE.match(nxt))
 
     def _same_as_parent(self, f: Fact) -> bool:
         p = self.by_id.get(f.parent) if f.parent else None

@@ -381,7 +381,7 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
         # the compared figure is the sentence's topic: the last figure before the change that is not a bracketed part
         before = [f for f in near if (d is None or f.start < d.start) and f.stage not in ("change", "prior_year") and f.unit not in ("%", "％")]
         prior = [f for f in before if _says_prior(ctx, f)] + [f for f in near if f.stage == "prior_year"]
-        topics = [f for f in before if f.parent is None and not _says_prior(ctx, f)]
+        topics = [f for f in before if f.parent is None and not _says_prior(ctx, f) and not _in_brackets(ctx, f, d.start if d else r.start)]
         c = topics[-1] if topics else None
         p = max(prior, key=lambda f: f.start) if prior else None
         if c is None and p is None and d is None:
@@ -415,6 +415,19 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
 
 
 PRIOR = regex.compile(r"(比|较|同比|与)?(上年|去年|上一年度?|上年度|(?:19|20)\d{2}\s*年)(同期)?(的)?(决算数|预算数|实际数)?(为|是)?\s*$")
+
+
+def _in_brackets(ctx: Ctx, f: Fact, upto: int) -> bool:
+    """The figure sits inside a bracket that closes before ``upto`` (a part listed in （…）)."""
+    depth = 0
+    for ch in ctx.doc.text[f.end : upto]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
 
 
 def _says_prior(ctx: Ctx, f: Fact) -> bool:

@@ -119,9 +119,9 @@ def check_threshold(ctx: Ctx, a: ThresholdArgs, ev: Eval) -> None:
             f.table_id == r.table_id and f.row == r.row and f.metric in a.total_rows for f in ctx.facts
         ):
             continue  # a 自评表 source row (其中：财政专户 0/0) is not the project's execution
-        if (r.subject, r.table_id, r.value) in seen:
-            continue  # one finding per statement (prose and 自评表 each)
-        seen.add((r.subject, r.table_id, r.value))
+        if (r.subject, r.table_id, r.value) in seen or (r.start, r.end) in seen:
+            continue  # one finding per printed statement (prose and 自评表 each)
+        seen.update({(r.subject, r.table_id, r.value), (r.start, r.end)})
         if r.value >= a.below:
             ev.ok()
         else:
@@ -395,6 +395,7 @@ class DuplicateArgs(Strict):
     exclude_stages: list[str] = []
     other_period: str  # regex for text before a figure that puts it in another period or comparison
     min_confidence: float = 0.8
+    prose_pairs: bool = False  # also compare two prose statements with one specific label (else text vs 自评表 only)
     prose_exclude_metrics: list[str] = []  # stated per project as often as per department: prose pairs unreliable
     min_label: int = 5  # two prose statements match only on a specific label (not 收入 / 实际支出)
     year: str = r"((?:19|20)\d{2})\s*年"
@@ -406,6 +407,17 @@ _LABEL_NOISE = regex.compile(r"^[\s（(]*[0-9一二三四五六七八九十]*[)�
 def _norm_label(label: str | None) -> str:
     """A label without its list marker, year and quotes: 1）年初本单位支出预算数 → 年初本单位支出预算数."""
     return _LABEL_NOISE.sub("", label or "")
+
+
+def _other_column(ctx: Ctx, x: Fact, y: Fact) -> bool:
+    """The prose figure is what the 自评表 prints in another column (年初 vs 全年): a stage misread, not a discrepancy."""
+    prose, table = (x, y) if y.table_id else (y, x)
+    if prose.table_id or not table.table_id:
+        return False
+    return any(
+        f.table_id == table.table_id and f.metric == table.metric and f is not table and not _differ(prose, f)
+        for f in ctx.facts
+    )
 
 
 def _differ(x: Fact, y: Fact) -> bool:
@@ -445,10 +457,11 @@ def check_duplicate(ctx: Ctx, a: DuplicateArgs, ev: Eval) -> None:
                 if ctx.sentence_of(x) == ctx.sentence_of(y) or (x.table_id and x.table_id == y.table_id):
                     continue
                 if (x.table_id is None) == (y.table_id is None) and (
-                    _norm_label(x.label) != _norm_label(y.label) or len(_norm_label(x.label)) < a.min_label or metric in a.prose_exclude_metrics
+                    not a.prose_pairs or _norm_label(x.label) != _norm_label(y.label) or len(_norm_label(x.label)) < a.min_label
+                    or metric in a.prose_exclude_metrics
                 ):
                     continue  # two prose statements are one figure only when labeled alike; text vs 自评表 always
-                if _differ(x, y):
+                if _differ(x, y) and not _other_column(ctx, x, y):
                     clash = (x, y)
                     break
             if clash:
