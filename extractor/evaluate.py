@@ -156,6 +156,8 @@ def evaluate(directory: str | Path, out_json: str | Path | None = None, limit: i
         source_text = _source_text(root / gold["source"])
         for name in gold.get("documents") or [gold["source"]]:
             path = root / name
+            if not path.exists():  # a bare rendering name sits beside the source
+                path = (root / gold["source"]).parent / name
             if not path.exists():
                 print(f"eval: skipping {name}: {path} is not here", file=sys.stderr)
                 skipped.append({"gold": str(gold_path), "document": name, "reason": "file absent"})

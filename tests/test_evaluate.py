@@ -165,6 +165,19 @@ def test_absent_repo_source_is_skipped_and_pipeline_errors_are_recorded(tmp_path
     assert rep["formats"]["text"]["facts"]["recall"] == Decimal(0)
 
 
+def test_repo_rooted_gold_finds_renderings_beside_its_source(tmp_path, monkeypatch):
+    src = tmp_path / "shared" / "r.txt"
+    src.parent.mkdir()
+    src.write_text(TEXT, encoding="utf-8")
+    golds = tmp_path / "golds"
+    golds.mkdir()
+    (golds / "r.gold.json").write_text(json.dumps(dict(GOLD, source="shared/r.txt", source_root="repo", documents=["r.txt"])), encoding="utf-8")
+    monkeypatch.setattr(ev, "REPO_ROOT", tmp_path)
+    seen = []
+    rep = ev.evaluate(golds, runner=lambda p: seen.append(p) or result([]))
+    assert seen == [src] and not rep["skipped"]
+
+
 def test_formats_are_reported_apart_and_limit_applies(tmp_path):
     write(tmp_path, dict(GOLD, documents=["r.txt", "r.pdf"]), "r")
     (tmp_path / "r.pdf").write_bytes(b"%PDF-stub")
