@@ -248,3 +248,14 @@ def test_docx_automatic_numbering_restores_heading_markers(tmp_path):
         "一、部门基本情况 > （二）支出情况",
         "二、绩效自评情况",
     ]
+
+
+@pytest.mark.parametrize("fixture", ["pdf_doc", "docx_doc", "html_doc"])
+def test_every_character_maps_back_to_its_page(fixture, request):
+    doc = request.getfixturevalue(fixture)
+    assert len(doc.char_page) == len(doc.char_src) == len(doc.text)
+    for i, ch in enumerate(doc.text):
+        if ch.isspace():
+            continue
+        src = doc.pages[doc.char_page[i] - 1].text[doc.char_src[i]]
+        assert ch == src or ch == fold_char(src), (i, ch, src)
