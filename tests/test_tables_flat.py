@@ -8,6 +8,8 @@ from array import array
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractor import ingest, pipeline, tablescramble, tables
 from extractor.errors import PatternError
@@ -441,9 +443,6 @@ def test_an_amount_in_an_indicator_cell_is_not_the_block_unit():
 
 
 # --------------------------------------------------------------------------- hostile and odd input
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _PIECES = ["|", " | ", "\n", "||||", "年度资金总额", "其中：当年财政拨款", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
            "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "总分", "项目名称", "（万元）", "—", "≥", "﹦",
