@@ -288,6 +288,7 @@ REPAIRS: dict[str, Callable[[regex.Match], str]] = {
     "zero": _zero,
     "fullwidth_punct": _fullwidth_punct,
     "fullwidth_paren": _fullwidth_paren,
+    "lexicon": lambda m: m.group(0),  # bound to the file's lexicon: mapping at load
     "group_separators": _group_separators,
 }
 
@@ -320,6 +321,7 @@ class RuleSpec(Strict):
 
 class OcrPatterns(Strict):
     pieces: dict[str, str] = {}
+    lexicon: dict[str, str] = {}  # misread report word -> the word (政府妥购 -> 政府采购); piece {lexicon}
     rules: list[RuleSpec]
 
 
@@ -352,13 +354,26 @@ def load_rules(directory: Path | None = None) -> list[Rule]:
     """Compile ``patterns/ocr.yaml`` and check every rule against its own examples."""
     spec = load("ocr", OcrPatterns, directory)
     check_unique("ocr.yaml", [r.id for r in spec.rules])
+    pieces = dict(spec.pieces)
+    if spec.lexicon:
+        if "lexicon" in pieces:
+            raise PatternError("ocr.yaml", "lexicon", "a piece may not be named lexicon (it is built from the lexicon: mapping)")
+        for wrong, right in spec.lexicon.items():
+            if not wrong or wrong == right or wrong in right:
+                raise PatternError("ocr.yaml", f"lexicon.{wrong}", "a misread must be non-empty and differ from (and not sit inside) its repair")
+        pieces["lexicon"] = "|".join(regex.escape(w) for w in sorted(spec.lexicon, key=len, reverse=True))
+    lexicon = dict(spec.lexicon)
     rules: list[Rule] = []
     for r in spec.rules:
         flags = 0
         for f in r.flags:
             flags |= _FLAGS[f]
-        compiled = compile_pattern(r.pattern, spec.pieces, "ocr.yaml", r.id, flags | regex.VERSION1)
-        rule = Rule(r.id, compiled, REPAIRS[r.function] if r.function else r.replace, r.lines)
+        compiled = compile_pattern(r.pattern, pieces, "ocr.yaml", r.id, flags | regex.VERSION1)
+        if r.function == "lexicon":
+            action: str | Callable[[regex.Match], str] = lambda m, lx=lexicon: lx.get(m.group(0), m.group(0))
+        else:
+            action = REPAIRS[r.function] if r.function else r.replace
+        rule = Rule(r.id, compiled, action, r.lines)
         for ex in r.examples:
             try:
                 got = rule.apply(ex.before)
