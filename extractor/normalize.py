@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -160,11 +159,6 @@ def layout() -> Layout:
 
 _ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _SPACES = set(" \t\f\v\u3000\u00a0\u2002\u2003\u2009\u202f")
-
-
-def is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
 
 
 _WIDE = regex.compile(r"[\p{East_Asian_Width=W}\p{East_Asian_Width=F}]")

@@ -259,3 +259,10 @@ def test_every_character_maps_back_to_its_page(fixture, request):
             continue
         src = doc.pages[doc.char_page[i] - 1].text[doc.char_src[i]]
         assert ch == src or ch == fold_char(src), (i, ch, src)
+
+
+def test_cli_read_pdf_page_markers(pdf_doc, capsys):
+    assert main(["read", pdf_doc.path]) == 0
+    out = capsys.readouterr().out
+    assert out.index("=== page 1 ===") < out.index("部门名称") < out.index("=== page 2 ===") < out.index("我局调整后预算数") < out.index("=== page 3 ===")
+    assert "year=2020" in out
