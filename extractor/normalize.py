@@ -283,7 +283,7 @@ def _furniture(lines_by_page: list[list[Line]], lay: Layout) -> None:
 def _running_key(text: str) -> str:
     """A running line compared across pages: a page number in it is ignored, amounts are not."""
     t = text.replace(" ", "")
-    if regex.search(r"\d[.,，]\d", t) or len(regex.findall(r"\d", t)) > 4:
+    if regex.search(r"\d[.,，]\d", t):
         return t
     return regex.sub(r"\d+", "#", t)
 

@@ -218,3 +218,9 @@ def test_flattened_pdf_line_loses_wrap_spaces_and_regains_headings():
 def test_flattened_table_keeps_its_cell_spaces():
     cells = "项目名称 主管部门 上海市某区体育局 年初预算数 全年预算数 全年执行数 分值 执行率 得分 " * 4
     assert "项目名称 主管部门" in from_text(cells).text
+
+
+def test_running_header_with_its_own_page_number_dropped():
+    pages = _pages(*(f"某某局2020年度部门整体支出绩效自评报告 第 {i} 页\n正文第{'一二三四'[i - 1]}部分：本单位完成年度任务。\n" for i in range(1, 5)))
+    got = normalize(pages).text
+    assert "自评报告 第" not in got and got.count("本单位完成年度任务") == 4
