@@ -133,3 +133,25 @@ def test_real_dev_014_year(real_dev):
 def test_metadata_unknown_stays_none():
     m = metadata("本单位认真开展了自评工作。")
     assert (m.department, m.year, m.kind, m.region) == (None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    "edit,entry",
+    [
+        (("  - id: page.bare\n", "  - id: page.bare\n    colour: red\n"), "page.bare"),
+        (("  - id: heading.circled\n", "  - id: heading.cn_dun\n"), "heading.cn_dun"),
+        (('pattern: "^[①', 'pattern: "{nosuchpiece}^[①'), "heading.circled"),
+    ],
+    ids=["unknown-field", "duplicate-id", "unknown-piece"],
+)
+def test_layout_yaml_is_strict(tmp_path, edit, entry):
+    from extractor import patterns
+    from extractor.errors import PatternError
+    from extractor.normalize import Layout, _LayoutFile
+
+    src = (patterns.patterns_dir() / "layout.yaml").read_text(encoding="utf-8")
+    assert edit[0] in src
+    (tmp_path / "layout.yaml").write_text(src.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(PatternError) as exc:
+        Layout(patterns.load("layout", _LayoutFile, directory=tmp_path))
+    assert "layout.yaml" in str(exc.value) and entry in str(exc.value)
