@@ -80,9 +80,12 @@ def build(rng: random.Random, tpl: Templates, planted: bool) -> tuple[Report, St
     dept = (prov.counties[ci] if level == "county" else prov.cities[ci]) + org
     year = rng.randrange(2016, 2025)
     project = rng.choice(names.projects)
-    kind = "department_overall" if rng.random() < 0.6 else "project"
+    roll = rng.random()
+    kind = "department_overall" if roll < 0.55 else "project" if roll < 0.9 else "self_evaluation_table"
     kinds = PLANT_KINDS_DEPT if kind == "department_overall" else PLANT_KINDS_PROJECT
     plants = set(rng.sample(kinds, rng.choice([1, 1, 2]))) if planted else set()
+    if kind == "self_evaluation_table" and planted:
+        plants = {"indicator.met_but_missed"}
     w.r.metadata = {"department": dept, "year": year, "kind": kind, "region": region}
     scale = rng.choice([(300, 3000), (3000, 30000), (30000, 300000)])
     if kind == "department_overall":
@@ -94,6 +97,8 @@ def build(rng: random.Random, tpl: Templates, planted: bool) -> tuple[Report, St
         w.r.blocks.append(("para", ["项目名称：", project.name]))
         w.r.blocks.append(("para", ["实施单位：", dept]))
         _project_report(w, Outline(w, year), dept, year, project, scale, plants)
+        if kind == "self_evaluation_table":
+            _table_only(w, year)
     w.r.metadata["title"] = "".join(s for s in w.r.blocks[0][1] if isinstance(s, str))
     return w.r, style
 
@@ -104,10 +109,11 @@ def _bump(rng: random.Random, yuan: int) -> int:
 
 
 def _split(rng: random.Random, total: int, shares: list[int]) -> list[int]:
-    """``total`` split into parts proportional to ``shares``; the parts add up exactly."""
+    """``total`` split into parts proportional to ``shares``; the parts add up exactly (the remainder goes to the largest)."""
     s = sum(shares)
-    parts = [total * x // s for x in shares[:-1]]
-    return parts + [total - sum(parts)]
+    parts = [total * x // s for x in shares]
+    parts[shares.index(max(shares))] += total - sum(parts)
+    return parts
 
 
 def _sum_rounding(w: Writer, rule: str, total: int, parts: list[int]) -> None:
@@ -266,6 +272,20 @@ def _budget_table(w: Writer, rows, plant_basic: bool) -> int:
             _sum_rounding(w, "sum.basic_expenditure", refs["basic_expenditure"][col], parts)
             _sum_rounding(w, "sum.expenditure", refs["expenditure_total"][col], split)
     return refs["expenditure_total"][1]
+
+
+def _table_only(w: Writer, year: int) -> None:
+    """Keep only the 自评表 (a report published as the table alone) with the facts and cases it holds."""
+    table = next(b for b in w.r.blocks if b[0] == "table")
+    kept = sorted({s for row in table[1]["rows"] for cell in row if cell for s in cell if isinstance(s, int)})
+    new = {old: i for i, old in enumerate(kept)}
+    w.r.facts = [w.r.facts[i] for i in kept]
+    table[1]["rows"] = [[None if c is None else [new[s] if isinstance(s, int) else s for s in c] for c in row] for row in table[1]["rows"]]
+    title = w.rng.choice(w.tpl.phrasing.headings["table"]).replace("{year}", str(year)).replace("附表：", "")
+    w.r.blocks = [("title", [f"{title}（{year}年度）" if str(year) not in title else title]), table]
+    for attr in ("inconsistencies", "must_not_flag"):
+        entries = [dict(e, facts=[new[i] for i in e["facts"]]) for e in getattr(w.r, attr) if all(i in new for i in e["facts"])]
+        setattr(w.r, attr, entries)
 
 
 def _work_items(w: Writer, o: Outline) -> None:

@@ -124,7 +124,7 @@ def test_every_planted_kind_appears_with_valid_indices(corpus):
 def test_corpus_varies_the_way_real_reports_do(corpus):
     pairs = golds(corpus)
     kinds = {g["metadata"]["kind"] for g, _ in pairs}
-    assert kinds == {"department_overall", "project"}
+    assert kinds == {"department_overall", "project", "self_evaluation_table"}
     assert len({g["metadata"]["department"] for g, _ in pairs}) > 20
     assert len({g["metadata"]["year"] for g, _ in pairs}) > 4
     surfaces = [f["surface"] for g, _ in pairs for f in g["facts"]]
