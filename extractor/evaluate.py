@@ -91,6 +91,7 @@ class _Acc:
         self.value_gold = 0
         self.split = {"table": [0, 0, 0], "prose": [0, 0, 0]}  # tp, gold, predicted
         self.planted = defaultdict(lambda: [0, 0])  # rule -> [planted, found]
+        self.real = defaultdict(lambda: [0, 0])  # genuine inconsistencies listed in gold (kind "real")
         self.clean_reports = 0
         self.false_findings = 0
         self.mnf_cases = 0
@@ -119,6 +120,8 @@ class _Acc:
             "findings": {
                 "planted": {r: {"planted": a, "found": b, "recall": ratio(b, a)} for r, (a, b) in sorted(self.planted.items())},
                 "planted_recall": ratio(found_total, planted_total),
+                "real": {r: {"listed": a, "found": b, "recall": ratio(b, a)} for r, (a, b) in sorted(self.real.items())},
+                "real_recall": ratio(sum(v[1] for v in self.real.values()), sum(v[0] for v in self.real.values())),
                 "clean_reports": self.clean_reports,
                 "false_findings": self.false_findings,
                 "false_findings_per_clean_report": ratio(self.false_findings, self.clean_reports),
@@ -239,6 +242,9 @@ def _score(gold: dict, result: Any, acc: _Acc, fmt: str, name: str, source_text:
         else:
             first = gfacts[inc["facts"][0]] if inc["facts"] else {}
             misses.append({"weight": 3, "what": f"missed planted {inc['rule']}", "document": name, "format": fmt, "note": inc.get("note"), "start": first.get("start"), "quote": _quote(source_text, first.get("start"), first.get("end"))})
+    for inc in real:
+        acc.real[inc["rule"]][0] += 1
+        acc.real[inc["rule"]][1] += any(_involves(fd, inc["rule"], values(inc["facts"])) for fd in findings)
     if not planted:
         acc.clean_reports += 1
         for fd in findings:
@@ -292,6 +298,7 @@ def render(report: dict, worst: int = 15, stream=None) -> None:
         ("prose facts P / R", lambda d: f"{_pct(d['prose_facts']['precision'])} / {_pct(d['prose_facts']['recall'])}"),
         ("自评表 facts P / R", lambda d: f"{_pct(d['table_facts']['precision'])} / {_pct(d['table_facts']['recall'])}"),
         ("planted inconsistencies found", lambda d: _pct(d["findings"]["planted_recall"])),
+        ("real (listed) inconsistencies found", lambda d: _pct(d["findings"]["real_recall"])),
         ("false findings per clean report", lambda d: "—" if d["findings"]["false_findings_per_clean_report"] is None else str(d["findings"]["false_findings_per_clean_report"])),
         ("must-not-flag violations", lambda d: f"{d['findings']['must_not_flag_violations']} of {d['findings']['must_not_flag_cases']}"),
         ("department accuracy", lambda d: _pct(d["metadata"]["department"])),

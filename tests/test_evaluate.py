@@ -130,6 +130,7 @@ def test_false_findings_skip_info_and_real_inconsistencies(tmp_path):
     rep = ev.evaluate(write(tmp_path, gold), runner=lambda p: result([], fds))
     f = rep["formats"]["text"]["findings"]
     assert (f["clean_reports"], f["false_findings"], f["false_findings_per_clean_report"]) == (1, 1, Decimal(1))
+    assert f["real"] == {"discipline.low_execution": {"listed": 1, "found": 1, "recall": Decimal(1)}}
 
 
 def test_must_not_flag_violation(tmp_path):
