@@ -78,7 +78,7 @@ def write_pdf(report: Report, style: Style, path: Path) -> None:
         if block[0] == "table":
             t = block[1]
             data = [[Paragraph(escape(_segs_text(report, c)), cell) if c is not None else "" for c in row] for row in t["rows"]]
-            widths = [w * mm for w in (13, 15, 20, 10, 22, 22, 22, 11, 15, 20)] if t["ncols"] == 10 else [34 * mm] + [(136 // (t["ncols"] - 1)) * mm] * (t["ncols"] - 1)
+            widths = [w * mm for w in (12, 14, 18, 9, 25, 25, 25, 10, 14, 18)] if t["ncols"] == 10 else [34 * mm] + [(136 // (t["ncols"] - 1)) * mm] * (t["ncols"] - 1)
             table = Table(data, colWidths=widths, repeatRows=0)
             cmds = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
             cmds += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in t["spans"]]
