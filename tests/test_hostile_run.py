@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from builders import make_docx, make_pdf
-from extractor import cli
+from extractor import cli, ocr
 
 GOOD_TEXT = (
     "{name}2021年度部门整体支出绩效自评报告\n\n一、部门基本情况\n"
@@ -68,6 +68,13 @@ def hostile_run(tmp_path_factory):
     lines = _report("罗湖区科技局", "5,600.00", "3,600.00", "2,000.00", "5,500.00", "98.21").splitlines()
     make_pdf(folder / "empty-password.pdf", [[ln for ln in lines if ln]], user_password="", owner_password="owner-secret")
     good["empty-password.pdf"] = ["5600.00", "5500.00"]
+
+    scan_text = [ln for ln in _report("福田区档案局", "7,250.40", "5,000.00", "2,250.40", "7,100.00", "97.93").splitlines() if ln]
+    scan_pdf = make_pdf(base / "to-scan.pdf", [scan_text], page_number=None)
+    if ocr.available():  # a photographed page: PNG of the printed report, read by OCR
+        page = ocr.render_pdf_page(scan_pdf, 1, 200)
+        page.crop((0, 0, page.size[0], page.size[1] // 3)).save(folder / "扫描件 page.png")
+        good["扫描件 page.png"] = ["7250.40", "2250.40"]
 
     # --- broken files
     (folder / "zero.pdf").write_bytes(b"")
@@ -137,7 +144,13 @@ def test_broken_file_has_its_reason(hostile_run, name):
     assert rows.iloc[0]["code"].startswith("E1")
 
 
-@pytest.mark.parametrize("name", ["gb18030 报告.txt", "report with spaces.txt", "绩效自评报告（项目）.txt", "-leading-dash.txt", "empty-password.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gb18030 报告.txt", "report with spaces.txt", "绩效自评报告（项目）.txt", "-leading-dash.txt", "empty-password.pdf",
+        pytest.param("扫描件 page.png", marks=pytest.mark.skipif(not ocr.available(), reason="tesseract with chi_sim is not installed")),
+    ],
+)
 def test_good_file_facts_present(hostile_run, name):
     facts = _facts(hostile_run)
     mine = facts[facts["source"] == name]
@@ -146,6 +159,13 @@ def test_good_file_facts_present(hostile_run, name):
         assert Decimal(amount) in values, (name, sorted(values))
     errors = _errors(hostile_run)
     assert not any(Path(p).name == name for p in errors["path"])
+
+
+@pytest.mark.skipif(not ocr.available(), reason="tesseract with chi_sim is not installed")
+def test_scanned_image_is_marked_ocr(hostile_run):
+    docs = pd.read_csv(hostile_run["out"] / "documents.csv", dtype=str, keep_default_na=False)
+    row = docs[docs["source"] == "扫描件 page.png"]
+    assert len(row) == 1 and row.iloc[0]["source_kind"] == "ocr", docs[["source", "source_kind"]].to_string()
 
 
 def test_no_figures_is_not_a_crash(hostile_run):
