@@ -266,3 +266,23 @@ def test_cli_read_pdf_page_markers(pdf_doc, capsys):
     out = capsys.readouterr().out
     assert out.index("=== page 1 ===") < out.index("部门名称") < out.index("=== page 2 ===") < out.index("我局调整后预算数") < out.index("=== page 3 ===")
     assert "year=2020" in out
+
+
+def test_pdf_merged_cells_get_spans(tmp_path):
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, TableStyle
+    from reportlab.platypus import Table as RLTable
+
+    from builders import cjk_font
+
+    name = cjk_font()
+    t = RLTable([["项目资金（万元）", "", "年初预算数", "执行数"], ["年度资金总额", "", "2,444.00", "2,416.63"], ["其中：财政拨款", "", "2,123.95", ""]])
+    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("SPAN", (0, 0), (1, 0)), ("SPAN", (3, 1), (3, 2)), ("FONTNAME", (0, 0), (-1, -1), name)]))
+    path = tmp_path / "spans.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([t])
+    doc = ingest.read(path)
+    cells = {c.text: c for c in doc.tables[0].cells}
+    assert (cells["项目资金（万元）"].rowspan, cells["项目资金（万元）"].colspan) == (1, 2)
+    assert (cells["2,416.63"].rowspan, cells["2,416.63"].colspan) == (2, 1)
+    assert doc.tables[0].rows[0][1] is None

@@ -251,8 +251,21 @@ def _tables(path: Path, data: bytes, ruled: list[int], boxes_by_page, edges_by_p
             if len(grid) < 2 and max((len(r) for r in grid), default=0) < 2:
                 continue
             bbox = tuple(float(x) for x in ft.bbox)
+            _spans(cells)
             out.tables.append(Table(f"t{len(out.tables) + 1}", pno, grid, cells, bbox, "pdf"))
             out.table_chars.append((pno, used | set(_inside(boxes, bbox))))
+
+
+def _spans(cells: list[Cell]) -> None:
+    """Rowspan/colspan of merged PDF cells: how many grid lines their box crosses; covered positions are dropped."""
+    xs = sorted({round(c.bbox[0], 1) for c in cells if c.bbox} | {round(c.bbox[2], 1) for c in cells if c.bbox})
+    ys = sorted({round(c.bbox[1], 1) for c in cells if c.bbox} | {round(c.bbox[3], 1) for c in cells if c.bbox})
+    for c in cells:
+        if c.bbox:
+            x0, top, x1, bottom = c.bbox
+            c.colspan = max(1, sum(1 for x in xs if x0 + 1 < x < x1 - 1) + 1)
+            c.rowspan = max(1, sum(1 for y in ys if top + 1 < y < bottom - 1) + 1)
+    cells[:] = [c for c in cells if c.bbox is not None]
 
 
 def _inside(boxes, bbox) -> list[int]:
