@@ -37,7 +37,7 @@ class Tok:
 
     @property
     def key(self) -> str:
-        return norm(self.raw)
+        return norm(self.raw)  # cached by text
 
     @property
     def empty(self) -> bool:

@@ -16,7 +16,7 @@ import regex
 
 from .model import Document
 from .tables import AMOUNT_FIELDS, Reader, TableResult, Tok, level1_for, read_indicator
-from .tableshapes import _NUMLIKE, TextTable, _overlaps, _valuelike
+from .tableshapes import _NUMLIKE, _PAGE_NO, TextTable, _overlaps, _valuelike
 from .tablevocab import clean, match, norm, parse_cell, vocab
 
 _BUDGET_HEAD = regex.compile(r"年初预算数?|年初預算數?")
@@ -236,13 +236,17 @@ def _row_runs(run: list[Tok]) -> list[list[Tok]]:
     return parts
 
 
+_RUN = regex.compile(r"[\d.,%]+")
+_DASH = regex.compile(r"[—–-]{1,2}")
+
+
 def _is_run(key: str) -> bool:
-    return bool(regex.fullmatch(r"[\d.,%]+", key)) and key.count(".") >= 2
+    return bool(_RUN.fullmatch(key)) and key.count(".") >= 2
 
 
 def _fig_kind(t: Tok) -> str:
     k = t.key
-    if regex.fullmatch(r"[—–-]{1,2}", k):
+    if _DASH.fullmatch(k):
         return "dash"
     n = parse_cell(t.raw)
     if n is None:
@@ -397,7 +401,7 @@ _HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标性质",
 
 
 def _header_word(key: str) -> bool:
-    return bool(key) and (any(key in h for h in _HEADER_WORDS) or bool(regex.fullmatch(r"-\d+-", key)))
+    return bool(key) and (any(key in h for h in _HEADER_WORDS) or bool(_PAGE_NO.fullmatch(key)))
 
 
 def _scrambled_labels(words: list[Tok], run: list[Tok], v) -> tuple[list[str], list[str]]:

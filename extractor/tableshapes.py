@@ -246,7 +246,7 @@ def unglue(tok: Tok) -> list[Tok]:
             continue
         field_label = v.group_headers.search(tail) or v.stop_labels.match(tail) or v.project_name.search(tail)
         row_label = v.level1.search(tail) or v.level2.search(tail) or match(v.total_rows, tail) or match(v.budget_rows, tail)
-        prose = bool(regex.search(r"[,，;；、。]", head)) and len(head) >= 6  # a 偏差原因 sentence
+        prose = bool(_CLAUSE.search(head)) and len(head) >= 6  # a 偏差原因 sentence
         if not (_valuelike(head) or head in ("—", "/", "-") or _starter(head, v) or (len(head) >= 2 and field_label) or (prose and row_label)):
             continue
         at = _raw_index(tok.raw, i)
@@ -298,11 +298,13 @@ def _number(rows: list[list[Tok]]) -> list[list[Tok]]:
     return rows
 
 
+_PAGE_NO = regex.compile(r"-\d+-")
+_CLAUSE = regex.compile(r"[,，;；、。]")
 _NUMLIKE = regex.compile(r"^(?:[=≥≤><]|>=|<=)?[-+]?\d[\d,]*(?:\.\d+)?%?$|^[—–-]{1,2}$")
 
 
 def _valuelike(key: str) -> bool:
     """A figure cell: ``100%``, ``=100%``, ``≥12公里``, ``—`` (not a page number such as ``-1-``)."""
-    if regex.fullmatch(r"-\d+-", key):
+    if _PAGE_NO.fullmatch(key):
         return False
     return bool(_NUMLIKE.match(key)) or parse_cell(key) is not None

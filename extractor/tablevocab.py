@@ -189,6 +189,7 @@ _WS = regex.compile(r"\s+")
 _DIGIT_GAP = regex.compile(r"(?<=\d)\s+(?=\d)")
 
 
+@functools.lru_cache(maxsize=65536)
 def norm(text: str | None) -> str:
     """Cell text for matching: NFKC (﹦→=, （→(), pinyin notes dropped, Traditional→Simplified, no spaces
     (a single space is kept between two digits so ``250000.00 250000.00`` stays two numbers)."""
@@ -211,10 +212,17 @@ def display(text: str | None) -> str:
 
 
 def match(entries: tuple[Entry, ...], key: str) -> Entry | None:
-    for e in entries:
-        if e.rx.search(key):
-            return e
-    return None
+    """The first entry whose pattern matches ``key`` (memoized: tables repeat their labels)."""
+    memo = _MEMO.setdefault(id(entries), {})
+    if key in memo:
+        return memo[key]
+    found = next((e for e in entries if e.rx.search(key)), None)
+    if len(memo) < 100_000:
+        memo[key] = found
+    return found
+
+
+_MEMO: dict[int, dict[str, Entry | None]] = {}
 
 
 EMPTY = {"", "/", "-", "—", "——", "－", "无", "N/A", "n/a", "\\"}
@@ -246,6 +254,7 @@ def comparator_of(key: str) -> tuple[str | None, str]:
 _WRAPPED = regex.compile(r"^(\d[\d,]*(?:\.\d?|,\d{0,2}))\s(\d[\d,]*(?:\.\d+)?)(%?)$")
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_cell(text: str | None, default_unit: str | None = None) -> Num | None:
     """One cell's figure (``215,457.6``, ``100.00%``, ``≥95``, ``=100%``, ``72890元``) or None.
 
