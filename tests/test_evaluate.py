@@ -222,3 +222,17 @@ def test_cli_eval(tmp_path, monkeypatch, capsys):
     assert main(["eval", str(tmp_path), "--worst", "2", "--json-out", str(tmp_path / "out.json")]) == 0
     assert "facts precision" in capsys.readouterr().out
     assert (tmp_path / "out.json").exists()
+
+
+@pytest.mark.slow
+def test_pipeline_floors_on_the_committed_sample(tmp_path):
+    """Corpus-level floors for the real pipeline on the committed sample (text and PDF renderings)."""
+    sample = Path(__file__).resolve().parent.parent / "corpus" / "sample"
+    rep = ev.evaluate(sample, out_json=tmp_path / "eval.json", limit=10)
+    assert not rep["errors"], rep["errors"][:3]
+    for fmt in ("text", "pdf"):
+        d = rep["formats"][fmt]
+        assert d["facts"]["recall"] >= Decimal("0.70"), (fmt, d["facts"])
+        assert d["facts"]["precision"] >= Decimal("0.60"), (fmt, d["facts"])
+        assert d["findings"]["must_not_flag_violations"] == 0, fmt
+        assert d["metadata"]["department"] >= Decimal("0.9") and d["metadata"]["year"] == Decimal(1), fmt
