@@ -401,3 +401,28 @@ def test_render_junk_is_corrupt(tmp_path):
     with pytest.raises(UnreadableReport) as err:
         ocr.render_pdf_page(p, 1)
     assert err.value.reason == "corrupt"
+
+
+@pytest.mark.ocr
+@needs_ocr
+def test_finding_on_scanned_figures_says_ocr(tmp_path):
+    """A total that is not the sum of its parts, printed then scanned: the finding is marked ocr."""
+    from builders import make_pdf
+
+    from extractor import pipeline
+
+    lines = [
+        "2021年度部门整体支出绩效自评报告",
+        "一、部门基本情况",
+        "本单位2021年度支出总额为1,000.00万元，其中基本支出600.00万元，",
+        "项目支出300.00万元。",
+    ]
+    pdf = make_pdf(tmp_path / "report.pdf", [lines], page_number=None)
+    scan = _scan_copy(pdf, tmp_path / "scan.pdf", dpi=200)
+    result = pipeline.check(scan)
+    assert all(p.source_kind == "ocr" for p in result.document.pages)
+    values = {f.value for f in result.facts}
+    assert {Decimal("1000.00"), Decimal("600.00"), Decimal("300.00")} <= values
+    on_figures = [g for g in result.findings if g.facts and g.rule.startswith("sum.")]
+    assert on_figures, [(g.rule, g.message) for g in result.findings]
+    assert all(g.source_kind == "ocr" for g in on_figures)
