@@ -174,6 +174,14 @@ def _norm_unit(u: str | None) -> str:
     return {"百分比": "%", "％": "%", "百分率": "%"}.get(u, u)
 
 
+def _unit_of(text: str | None, unit: str | None) -> str:
+    """The unit a target or actual is in: the stated column unit, else what follows the number."""
+    if unit:
+        return _norm_unit(unit)
+    m = _NUM.search(text or "")
+    return _norm_unit((text or "")[m.end() :].strip()[:3]) if m else ""
+
+
 def _misses(comparator: str, actual: Decimal, target: Decimal) -> bool:
     return {
         "≥": actual < target, ">=": actual < target, ">": actual <= target,
@@ -206,12 +214,15 @@ def check_met_but_missed(ctx: Ctx, a: MetArgs, ev: Eval) -> None:
             ev.fail([f], f.weight, f.score, ZERO, ZERO, reason=a.unmet_full, **fields)
             continue
         t, x = number(f.target), number(f.actual)
-        if t is None or x is None or not (f.met or full):
-            ev.lack("指标目标值与实际值") if (t is None or x is None) else ev.ok()
+        if t is None or x is None or not f.comparator:
+            ev.lack("指标目标值、比较符与实际值")  # no comparator written: the target cannot be judged as missed
             continue
-        if f.target_unit and f.actual_unit and _norm_unit(f.target_unit) != _norm_unit(f.actual_unit):
+        if not (f.met or full):
+            ev.ok()
             continue
-        comp = f.comparator or "="
+        if _unit_of(f.target, f.target_unit) != _unit_of(f.actual, f.actual_unit):
+            continue  # 1-12月 against 已完成100%: not the same measure
+        comp = f.comparator
         if _misses(comp, x[0], t[0]):
             ev.fail([f], t[0], x[0], x[0] - t[0], ZERO, reason=a.missed, **fields)
         else:

@@ -411,3 +411,46 @@ def test_amounts_read_by_prose_from_a_flattened_table_are_left_to_the_table_read
     report = run(text, [S("expenditure_total", "adjusted_budget", "3,666.60", key="t"), S("other", "adjusted_budget", "3,259.20", parent="t"),
                         S("other", "adjusted_budget", "2,822.47", parent="t")])
     assert not found(report, "sum.breakdown")
+
+
+@pytest.mark.parametrize("target,actual,comparator,tu,au,status", [
+    ("90", "100", "≥", "%", "%", "passed"),
+    ("90", "85", "≥", "%", "%", "failed"),
+    ("≥100百分比", "95%", "≥", None, None, "failed"),
+    ("1-12月", "已完成100%", None, None, None, "skipped"),  # real-014: no comparator, different measure
+    ("10万元", "已完成100%", "≤", None, None, "passed"),  # 万元 against %: not compared (other rows pass)
+], ids=["met", "missed", "percent-word", "real-014-months", "real-014-units"])
+def test_indicator_comparison_needs_comparator_and_one_unit(target, actual, comparator, tu, au, status):
+    spec = S("indicator", "none", "10", unit="分", subject="项目", extra=dict(
+        indicator_name="指标", comparator=comparator, target=target, target_unit=tu, actual=actual, actual_unit=au,
+        weight=Decimal(10), score=Decimal(10), met=True, table_id="t1", row=1))
+    other = S("indicator", "none", "10", unit="分", subject="项目", extra=dict(
+        indicator_name="满意度", comparator="≥", target="90", target_unit="%", actual="95", actual_unit="%",
+        weight=Decimal(10), score=Decimal(10), met=True, table_id="t1", row=2))
+    doc, facts = build("", [spec] + ([other] if status == "passed" and "万元" in target else []))
+    assert outcome(checks.run(doc, facts), "indicator.met_but_missed") == status
+
+
+def test_project_figure_on_the_department_of_a_one_project_report():
+    """该项目调整后预算 2,033.74 left on the department; the 自评表 prints 1,815.84 for the project: a duplicate."""
+    text = "该项目调整后预算2,033.74 万元。\n年度资金总额 | 1,552.00 | 1,815.84 | 1,697.81"
+    report = run(text, [S("project_total", "adjusted_budget", "2,033.74"),
+                        S("project_total", "adjusted_budget", "1,815.84", subject="能力提升项目", extra=dict(table_id="t1", row=1, col=2))])
+    (f,) = found(report, "cross.duplicate_value")
+    assert "2,033.74" in f.message and "1,815.84" in f.message
+
+
+def test_prose_figure_printed_in_another_table_column_is_not_a_duplicate():
+    """项目全年预算资金144.00 read as 调整后; the 自评表 has 144.00 as 年初 and 129.60 as 全年: a stage misread."""
+    text = "项目全年预算资金144.00 万元。\n年度资金总额 | 144.00 | 129.60 | 124.03"
+    report = run(text, [S("project_total", "adjusted_budget", "144.00", subject="饮水工程"),
+                        S("project_total", "initial_budget", "144.00", subject="饮水工程", at="|", extra=dict(table_id="t1", row=1, col=1)),
+                        S("project_total", "adjusted_budget", "129.60", subject="饮水工程", extra=dict(table_id="t1", row=1, col=2))])
+    assert not found(report, "cross.duplicate_value")
+
+
+def test_growth_topic_skips_parts_in_brackets():
+    text = "年初收入预算 24,849.85 万元（一般公共预算拨款 19382.88 万元、其他资金收入 1366.74 万元），比上年增加 7703.45 万元，增长 44.93%。"
+    report = run(text, [S("income_total", "initial_budget", "24,849.85"), S("general_budget_appropriation", "initial_budget", "19382.88"),
+                        S("income_total", "initial_budget", "1366.74"), S("income_total", "change", "7703.45"), S("growth_rate", "none", "44.93", unit="%")])
+    assert outcome(report, "ratio.growth_rate") == "passed"
