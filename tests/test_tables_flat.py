@@ -459,3 +459,32 @@ def test_never_raises_on_table_debris(pieces):
         assert f.value is None or f.value == f.value  # a Decimal, never NaN
     assert len({f.fact_id for f in res.facts}) == len(res.facts)
     assert not [w for w in doc.warnings if "E199" in w]  # the guard did not have to catch anything
+
+
+# --------------------------------------------------------------------------- header synonyms (one case per wording)
+
+HEADERS = [
+    ("template-letters", "年初预算数 | 全年预算数（A） | 全年执行数（B） | 分值 | 执行率（B/A） | 得分"),
+    ("sichuan", "年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分"),
+    ("annual-as-initial", "年度预算数 | 调整预算数 | 实际执行数 | 分值 | 执行率 | 得分"),
+]
+
+
+@pytest.mark.parametrize("header", [h for _, h in HEADERS], ids=[i for i, _ in HEADERS])
+def test_budget_header_synonyms(header):
+    cols = [c.strip() for c in header.split("|")]
+    values = {"年初预算数": "80.00", "全年预算数（A）": "90.00", "全年执行数（B）": "81.00", "分值": "10", "执行率（B/A）": "90.00%", "得分": "9.00"}
+    canon = ["年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
+    kinds = {"年初": 0, "年度预算": 0, "全年预算": 1, "调整": 1, "执行数": 2, "分值": 3, "权重": 3, "执行率": 4, "得分": 5}
+    row = []
+    for c in cols:
+        k = next(v for key, v in kinds.items() if key in c)
+        row.append(values[canon[k]])
+    text = f"| 项目名称 | 城乡环卫保洁经费 |\n| 项目资金（万元） | {header} |\n| 年度资金总额 | {' | '.join(row)} |\n"
+    res = tables.extract(raw_doc(text))
+    got = {(f.metric, f.stage): f.value for f in res.facts}
+    assert got == {
+        ("project_total", "initial_budget"): D("80.00"), ("project_total", "adjusted_budget"): D("90.00"),
+        ("project_total", "actual"): D("81.00"), ("weight", "none"): D("10"), ("execution_rate", "actual"): D("90.00"),
+        ("score", "none"): D("9.00"),
+    }
