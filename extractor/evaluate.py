@@ -145,6 +145,10 @@ def _involves(finding: Any, rule: str, values: set[Decimal]) -> bool:
 def evaluate(directory: str | Path, out_json: str | Path | None = None, limit: int | None = None, runner: Callable[[Path], Any] | None = None) -> dict:
     """Run the pipeline on every gold-annotated report under ``directory`` and score it; write ``eval.json``."""
     directory = Path(directory)
+    if not directory.is_dir():
+        from .errors import UnreadableReport
+
+        raise UnreadableReport("not_found", directory, "jixiao eval needs a folder holding *.gold.json files")
     runner = runner or _run
     golds = sorted(directory.rglob("*.gold.json"))
     if limit is not None:

@@ -216,6 +216,11 @@ def test_generated_corpus_with_a_perfect_stub_scores_one(tmp_path):
     assert t["findings"]["false_findings"] == 0
 
 
+def test_cli_eval_on_a_missing_folder_is_a_coded_error(tmp_path, capsys):
+    assert main(["eval", str(tmp_path / "nowhere")]) == 3
+    assert "[E100] not_found" in capsys.readouterr().err
+
+
 def test_cli_eval(tmp_path, monkeypatch, capsys):
     write(tmp_path, GOLD)
     monkeypatch.setattr(ev, "_run", lambda p: result([fact("income_total", "initial_budget", "1200")]))
