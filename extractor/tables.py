@@ -401,7 +401,7 @@ class Reader:
         self.last_l1, self.last_l2 = l1, l2
         value_cols = [f for f in self.ind_order if f not in ("level1", "level2", "level3")]
         got = align_values(value_cols, rest, self.v)
-        ind = read_indicator(got, self.v)
+        ind = read_indicator(got, self.v, l2)
         anchor = next((got[k] for k in ("actual", "target", "score") if k in got and not got[k].empty), name_tok)
         f = self.fact(anchor, "indicator", "actual", ind["value"], ind["unit"] or "", clean(name_tok.raw), "indicator.row", self.base_conf, ind["num"])
         f.indicator_level1, f.indicator_level2, f.indicator_name = l1, l2, clean(name_tok.raw)
@@ -596,7 +596,7 @@ def align_values(cols: list[str], cells: list[Tok], v) -> dict[str, Tok]:
     return out
 
 
-def read_indicator(got: dict[str, Tok], v) -> dict:
+def read_indicator(got: dict[str, Tok], v, level2: str | None = None) -> dict:
     """An indicator row's value cells → comparator, target, actual, weight, score, met, deviation reason."""
     def text(k):
         t = got.get(k)
@@ -630,7 +630,9 @@ def read_indicator(got: dict[str, Tok], v) -> dict:
         else:
             actual = actual_raw
     w, s = parse_cell(text("weight")), parse_cell(text("score"))
-    met = judge(comparator, tnum, target, anum, actual, v)
+    # no comparator written: a cost indicator is met at or under its target, any other at or over it
+    implied = comparator or ("≤" if level2 and "成本" in level2 else "≥")
+    met = judge(implied, tnum, target, anum, actual, v)
     return {
         "comparator": comparator, "target": target, "target_unit": target_unit, "actual": actual, "actual_unit": actual_unit,
         "weight": w.value if w else None, "score": s.value if s else None, "met": met, "deviation_reason": text("reason"),

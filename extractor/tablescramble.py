@@ -379,7 +379,7 @@ def _scrambled_indicators(reader: Reader, words: list[Tok]) -> None:
     conf = reader.base_conf * (1.0 if aligned else 0.7)
     for r in range(n):
         got = dict(zip(cols, run[r * k : (r + 1) * k]))
-        ind = read_indicator(got, v)
+        ind = read_indicator(got, v, l2s[r] if len(l2s) == n else None)
         anchor = got.get("actual") or got.get("target")
         name = names[r] if aligned else None
         l2 = l2s[r] if len(l2s) == n else None

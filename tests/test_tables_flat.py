@@ -488,3 +488,22 @@ def test_budget_header_synonyms(header):
         ("project_total", "actual"): D("81.00"), ("weight", "none"): D("10"), ("execution_rate", "actual"): D("90.00"),
         ("score", "none"): D("9.00"),
     }
+
+
+MET = [
+    ("成本指标", "单位成本", "", "120", "元", "112", True),  # no comparator: a cost is met at or under target
+    ("成本指标", "单位成本", "", "120", "元", "131", False),
+    ("数量指标", "培训人次", "", "500", "人次", "480", False),
+    ("数量指标", "培训人次", "≤", "500", "人次", "480", True),
+    ("时效指标", "完成时限", "", "及时", "", "未按时完成", False),
+    ("效益指标", "带动作用", "", "效果明显", "", "效果明显", True),
+    ("效益指标", "带动作用", "", "达成预期指标", "", "部分达成", None),
+]
+
+
+@pytest.mark.parametrize("l2,name,cmp_,target,unit,actual,met", MET, ids=[f"{c[1]}-{c[5]}" for c in MET])
+def test_met(l2, name, cmp_, target, unit, actual, met):
+    text = ("| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 实际完成值 | 分值 | 得分 |\n"
+            f"| 产出指标 | {l2} | {name} | {cmp_} | {target} | {unit} | {actual} | 10 | 10 |\n")
+    [f] = [f for f in tables.extract(raw_doc(text)).facts if f.metric == "indicator"]
+    assert f.met is met
