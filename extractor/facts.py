@@ -216,6 +216,7 @@ def _mask(doc: Document) -> str:
     A newline stays a break after 。！？；：, around a section heading, and before a list marker.
     """
     text = _SHORT_BRACKETS.sub(lambda m: "□" * len(m.group(0)), doc.text)
+    text = regex.sub(r"(?<=\d)[,，](?=\d{3})", "□", text)  # 17,131.77: a thousands separator is not a clause break
     hard: set[int] = set()
     for sec in doc.sections:
         if sec.start > 0:
@@ -289,7 +290,9 @@ def _parent(ctx: _Ctx, q: Quantity, s_start: int, seg_start: int, before: list[F
         return None
     cands = [f for f in same if seg_start <= f.start and f.end <= cue.start() and not _inside_any_bracket(ctx, s_start, f)]
     if not cands and not ctx.doc.text[seg_start:cue.start()].strip(" ，,：:\n"):
-        cands = [f for f in same if f.end <= cue.start() and cue.start() - f.end < 12]  # "…46.00 万元。其中: …"
+        # "…46.00 万元。其中: …" / "X 万元，其中 a、b；其中 c": the total before, not a sibling part
+        near = [f for f in same if f.end <= cue.start() and (f.start >= s_start or cue.start() - f.end < 12)]
+        cands = [f for f in near if f.parent is None] or near
     if not cands:
         return None
     top = cands[-1]
@@ -380,7 +383,7 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
     explicit = [c for c in cues if c[2] not in ("budget", "prior_year")]
     if explicit:
         return max(explicit, key=lambda c: (c[1], c[1] - c[0]))[2]
-    by_id = {f.fact_id: f for f in in_sentence}
+    by_id = {f.fact_id: f for f in list(before_all) + list(in_sentence)}
     parent_fact = by_id.get(parent) if parent else None
     budgetish = ("initial_budget", "adjusted_budget")
     if any(c[2] == "budget" for c in cues):

@@ -73,8 +73,8 @@ def _load_variant(tmp_path: Path, text: str):
         ("  - id: metric.other_income\n", "  - id: metric.other_income\n    colour: red\n", "metric.other_income"),
         ("  - id: metric.other_income\n", "  - id: metric.income_total\n", "duplicate id"),
         ("    metric: other_income\n", "    metric: other_revenue\n", "unknown metric"),
-        ("labels: ['其他收入',", "labels: ['其他收入{nosuchpiece}',", "unknown piece"),
-        ("labels: ['其他收入',", "labels: ['其他收入(',", "bad regex"),
+        ("labels: ['事业收入'", "labels: ['事业收入{nosuchpiece}'", "unknown piece"),
+        ("labels: ['事业收入'", "labels: ['事业收入('", "bad regex"),
     ],
     ids=["unknown-field", "duplicate-id", "unknown-metric", "bad-reference", "bad-regex"],
 )
