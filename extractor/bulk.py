@@ -537,6 +537,7 @@ def run(inputs: Iterable[str | Path] | str | Path, out: str | Path, workers: int
 
     def on_done(item: Item, man: dict[str, Any]) -> None:
         if man.get("status") != "ok":
+            man.setdefault("sha256", item.sha256)
             failed[item.sha256] = man
         progress.advance(1, errors=1 if man.get("status") != "ok" else 0)
 
@@ -560,6 +561,7 @@ def run(inputs: Iterable[str | Path] | str | Path, out: str | Path, workers: int
     for man in ordered:
         if man.get("status") != "ok":
             row = {k: man["error"].get(k, "") for k in ERROR_COLUMNS}
+            row["sha256"] = man.get("sha256")  # the doc_id of its documents row
             errors.append(row)
 
     state = {"version": version, "shas": [m["sha256"] for m in ordered if "sha256" in m], "errors": errors,

@@ -164,7 +164,7 @@ def assemble(out: Path, parts: Any, manifests: list[dict[str, Any]], errors: lis
     _concat([parts.findings_path(m["sha256"]) for m in manifests], FINDING_SCHEMA, out / "findings.parquet", out / "findings.csv", count)
     docs = [m["document"] for m in manifests]
     for e in errors:
-        docs.append({"doc_id": None, "path": e["path"], "source": Path(e["path"]).name, "status": e["reason"]})
+        docs.append({"doc_id": e.get("sha256"), "path": e["path"], "source": Path(e["path"]).name, "status": e["reason"]})
     documents = pd.DataFrame(docs, columns=list(DOCUMENT_COLUMNS))
     for c in DOCUMENT_TYPES:
         documents[c] = documents[c].astype("Int64")

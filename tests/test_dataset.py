@@ -52,6 +52,8 @@ def test_documents_csv_has_a_row_per_file(run_out):
     docs = pd.read_csv(out / "documents.csv", encoding="utf-8-sig", dtype=str)
     assert sorted(docs["status"]) == ["empty", "ok", "ok", "ok"]
     assert list(docs.columns) == list(bulk.DOCUMENT_COLUMNS)
+    empty = docs[docs["status"] == "empty"].iloc[0]
+    assert empty["doc_id"] == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # sha256 of no bytes
 
 
 def test_department_year_view_compares_departments(run_out):
