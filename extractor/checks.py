@@ -27,7 +27,7 @@ from .model import CheckOutcome, Document, Fact, Finding
 from .tolerance import decimals_of
 
 FILE = "checks.yaml"
-_STOP = __import__("regex").compile(r"[。；;！？]")
+_STOP = __import__("regex").compile(r"[。！？]")  # a ；-joined clause stays in its sentence
 _BARE = __import__("regex").compile(r"^\s*[-+]?[\d,，.．]+\s*(%|％|万元|元)?\s*$")
 
 
@@ -303,13 +303,13 @@ class Ctx:
         return list(seen)
 
     def sentence_of(self, f: Fact) -> tuple[int, int]:
-        """The sentence holding a figure, bounded by full stops (。；！？), not by wrapped lines."""
+        """The sentence holding a figure, bounded by full stops (。！？), not by wrapped lines."""
         return self._sentence(f.start) if self.doc.text else (f.start, f.end)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Ctx per document
     def _sentence(self, offset: int) -> tuple[int, int]:
         text = self.doc.text
-        a = max((text.rfind(ch, max(0, offset - 400), offset) for ch in "。；;！？"), default=-1) + 1
+        a = max((text.rfind(ch, max(0, offset - 400), offset) for ch in "。！？"), default=-1) + 1
         m = _STOP.search(text, offset, offset + 400)
         b = m.end() if m else min(len(text), offset + 400)
         return (a, b)

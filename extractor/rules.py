@@ -147,7 +147,7 @@ def check_sum(ctx: Ctx, a: SumArgs, ev: Eval) -> None:
                 ctx.checked_totals.add(t.fact_id)
                 ok, facts, cols, fields = _sum_eval(ctx, t, [f for _, f in present], [ctx.short(p) for p, _ in present])
                 kids = [f for f in ctx.facts + ctx.parts if t.fact_id and f.parent == t.fact_id and f.metric not in ("procurement_sme", "capital_construction")]
-                listed = len(present) >= 2 and all(f.parent == t.fact_id for _, f in present) and len(kids) == len(present)
+                listed = a.scope == "subject" and len(present) >= 2 and all(f.parent == t.fact_id for _, f in present) and len(kids) == len(present)
                 if len(present) < len(a.parts) and not listed:  # partial: parts may not exceed the total
                     ev.lack(*(ctx.name(p, stage) for p, f in chosen if f is None))
                     ok = cols[2] >= -cols[3]
@@ -376,10 +376,10 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
     for r in rates:
         s, e = ctx.sentence_of(r)
         near = [f for f in ctx.facts if s <= f.start < e and f is not r and f.value is not None and f.metric != a.rate and f.start <= r.start]
-        changes = [f for f in near if f.stage == "change" and f.unit not in ("%", "％")]
+        changes = [f for f in near if (f.stage == "change" or _says_change(ctx, f)) and f.unit not in ("%", "％")]
         d = changes[-1] if changes else None
         # the compared figure is the sentence's topic: the last figure before the change that is not a bracketed part
-        before = [f for f in near if (d is None or f.start < d.start) and f.stage not in ("change", "prior_year") and f.unit not in ("%", "％")]
+        before = [f for f in near if (d is None or f.start < d.start) and f.stage not in ("change", "prior_year") and not _says_change(ctx, f) and f.unit not in ("%", "％")]
         prior = [f for f in before if _says_prior(ctx, f)] + [f for f in near if f.stage == "prior_year"]
         topics = [f for f in before if f.parent is None and not _says_prior(ctx, f) and not _in_brackets(ctx, f, d.start if d else r.start)]
         c = topics[-1] if topics else None
@@ -415,6 +415,14 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
 
 
 PRIOR = regex.compile(r"(比|较|同比|与)?(上年|去年|上一年度?|上年度|(?:19|20)\d{2}\s*年)(同期)?(的)?(决算数|预算数|实际数)?(为|是)?\s*$")
+
+
+CHANGE = regex.compile(r"(增加|减少|增长|下降|降低|提高|上升|缩减)了?\s*$")
+
+
+def _says_change(ctx: Ctx, f: Fact) -> bool:
+    """The figure right after 增加了 / 减少 is a change, whatever its stage says."""
+    return bool(ctx.doc.text) and bool(CHANGE.search(ctx.doc.text[max(0, f.start - 8) : f.start]))
 
 
 def _in_brackets(ctx: Ctx, f: Fact, upto: int) -> bool:
