@@ -229,8 +229,12 @@ def _mask(doc: Document) -> str:
         i = m.start()
         before = text[:i].rstrip(" \t\u3000")[-1:]
         after = text[i + 1 : i + 6]
+        line_start = text.rfind("\n", 0, i) + 1
+        line = text[line_start:i]
         if i in hard or not before or before in "。！？!?；;：:" or _LIST_START.match(after):
             continue
+        if len(line.strip()) < 12 or "|" in line:
+            continue  # a short line is a table cell or a title, not a wrapped sentence
         out[i] = "□"
     return "".join(out)
 
