@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import regex
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from . import patterns
 from .model import Page
@@ -88,6 +88,19 @@ class _Meta(patterns.Strict):
     region: str
 
 
+class _Traditional(patterns.Strict):
+    from_: str = Field(alias="from")
+    to: str
+
+    @model_validator(mode="after")
+    def _same_length(self):
+        if len(self.from_) != len(self.to):
+            raise ValueError(f"traditional.from has {len(self.from_)} characters, traditional.to has {len(self.to)}")
+        if len(set(self.from_)) != len(self.from_):
+            raise ValueError("traditional.from repeats a character")
+        return self
+
+
 class _LayoutFile(patterns.Strict):
     pieces: dict[str, str] = {}
     page_numbers: list[_Pat]
@@ -98,6 +111,7 @@ class _LayoutFile(patterns.Strict):
     sentence: _Sentence
     reflow: _Reflow
     pinyin_noise: str
+    traditional: _Traditional | None = None
     metadata: _Meta
 
 
@@ -135,6 +149,7 @@ class Layout:
         self.new_field = c(f.reflow.new_field, "reflow.new_field")
         self.no_line_start = c(f.reflow.no_line_start, "reflow.no_line_start")
         self.pinyin = c(f.pinyin_noise, "pinyin_noise")
+        self.traditional = dict(zip(f.traditional.from_, f.traditional.to)) if f.traditional else {}
         m = f.metadata
         self.meta = m
         self.dept_labels = [Rule(p.id, c(p.pattern, p.id)) for p in m.department_labels]
@@ -171,9 +186,12 @@ def visual_width(s: str) -> int:
 
 @functools.lru_cache(maxsize=8192)
 def simplify_char(ch: str) -> str:
-    """Traditional → Simplified for one character (zhconv when installed; else unchanged)."""
+    """Traditional → Simplified for one character: the table in layout.yaml, then zhconv when installed."""
     if ord(ch) < 0x3400:
         return ch
+    known = layout().traditional.get(ch)
+    if known:
+        return known
     try:
         import zhconv
     except ImportError:  # pragma: no cover - optional
