@@ -224,3 +224,25 @@ def test_running_header_with_its_own_page_number_dropped():
     pages = _pages(*(f"某某局2020年度部门整体支出绩效自评报告 第 {i} 页\n正文第{'一二三四'[i - 1]}部分：本单位完成年度任务。\n" for i in range(1, 5)))
     got = normalize(pages).text
     assert "自评报告 第" not in got and got.count("本单位完成年度任务") == 4
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("本单位预算执行率万元一二、（）()1234567890.,，。：；%％．０１２ \n\n\n\f-—第页項(xiàng)") + ["\u3000", "\u200b"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=400).map("".join))
+def test_any_text_normalizes_with_intact_provenance(raw):
+    doc = from_text(raw)
+    assert len(doc.text) == len(doc.char_page) == len(doc.char_src)
+    for i, ch in enumerate(doc.text):
+        if ch.isspace():
+            continue
+        src = doc.pages[doc.char_page[i] - 1].text[doc.char_src[i]]
+        assert ch == src or ch == fold_char(src)
+    for s in doc.sentences:
+        assert 0 <= s.start < s.end <= len(doc.text)
+    for sec in doc.sections:
+        assert 0 <= sec.start <= sec.end <= len(doc.text)
