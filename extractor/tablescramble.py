@@ -20,13 +20,22 @@ from .tableshapes import _NUMLIKE, _PAGE_NO, TextTable, _overlaps, _valuelike
 from .tablevocab import clean, match, norm, parse_cell, vocab
 
 _BUDGET_HEAD = regex.compile(r"年初预算数?|年初預算數?")
+_TITLE = regex.compile(r"\S*(?:自评表|自評表)")
+_IND_HEAD = regex.compile(r"一级指标|一級指標")
+
+
+def _header_run(text: str, at: int) -> bool:
+    """A budget header printed in a row: 年初预算数 followed, word by word, by ≥ 2 more column names."""
+    v = vocab()
+    words = regex.findall(r"\S+", text[at : at + 120])[:7]
+    return sum(1 for w in words if match(v.budget_columns, norm(w))) >= 3
 
 
 def scrambled_regions(text: str, taken) -> list[tuple[int, int]]:
-    """Paragraphs without ``|`` that hold a budget header, cut at each table title (自评表)."""
-    out = []
+    """Lines without ``|`` that hold a budget header in a row, cut at each table title (自评表)."""
+    out: list[tuple[int, int]] = []
     for m in _BUDGET_HEAD.finditer(text):
-        if _overlaps(m.start(), m.end(), taken + out):
+        if _overlaps(m.start(), m.end(), taken + out) or not _header_run(text, m.start()):
             continue
         a = text.rfind("\n\n", 0, m.start())
         a = 0 if a == -1 else a + 2
@@ -35,10 +44,13 @@ def scrambled_regions(text: str, taken) -> list[tuple[int, int]]:
         para = text[a:b]
         if "|" in para:
             continue
-        titles = [a + t.start() for t in regex.finditer(r"\S*(?:自评表|自評表)", para)]
+        titles = [a + t.start() for t in _TITLE.finditer(para)]
         cuts = sorted(set([a] + titles)) + [b]
         for s, e in zip(cuts, cuts[1:]):
-            if _BUDGET_HEAD.search(text, s, e) or regex.search("一级指标|一級指標", text[s:e]):
+            if _overlaps(s, e, taken + out):
+                continue
+            head = next((h for h in _BUDGET_HEAD.finditer(text, s, e) if _header_run(text, h.start())), None)
+            if head is not None or _IND_HEAD.search(text, s, e):
                 out.append((s, e))
     return out
 
