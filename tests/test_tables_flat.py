@@ -507,3 +507,13 @@ def test_met(l2, name, cmp_, target, unit, actual, met):
             f"| 产出指标 | {l2} | {name} | {cmp_} | {target} | {unit} | {actual} | 10 | 10 |\n")
     [f] = [f for f in tables.extract(raw_doc(text)).facts if f.metric == "indicator"]
     assert f.met is met
+
+
+def test_prose_before_a_form_opens_no_second_table():
+    """Prose that says 年初预算数 … must not open a scrambled table over a form read already."""
+    prose = "一、部门基本情况\n本单位年初收入预算数为 191,658.20万元，全年预算数有所调整，执行数见附表。\n"
+    cells = "\n".join(c.strip() for line in ROWS_NO_LEAD.splitlines() for c in line.split("|"))
+    res = tables.extract(raw_doc(prose + cells))
+    keys = [(f.metric, f.stage, f.label, f.indicator_name) for f in res.facts]
+    assert len(keys) == len(set(keys))
+    assert len(res.regions) == 1 and res.regions[0][0] >= len(prose)
