@@ -20,6 +20,7 @@ from ..errors import UnreadableReport
 from ..model import Cell, Limits, Page, Table
 
 _PATH_OBJECTS_FOR_TABLE = 4  # a page drawing fewer path objects than this has no ruled table
+_MAX_SEGMENTS = 40_000  # path segments read per page when looking for table rulings
 
 
 @dataclass(slots=True)
@@ -182,6 +183,7 @@ def _edges(page, height: float) -> list[dict]:
     import pypdfium2.raw as raw
 
     out: list[dict] = []
+    budget = _MAX_SEGMENTS  # vector art (maps, charts) must not stall the reader
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
         m = raw.FS_MATRIX()
         if not raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(m)):
@@ -189,6 +191,9 @@ def _edges(page, height: float) -> list[dict]:
         n = raw.FPDFPath_CountSegments(obj.raw)
         if n <= 0 or n > 5000:
             continue
+        budget -= n
+        if budget < 0:
+            break
         start = prev = None
         x, y = ctypes.c_float(), ctypes.c_float()
         for k in range(n):
