@@ -108,6 +108,8 @@ def _read(p: Path, data: bytes, limits: Limits) -> Document:
         raise UnreadableReport("unsupported_type", p, "a zip archive" if kind == "zip" else "an old binary Office file (.doc/.xls)")
     else:
         txt = text_reader.decode(data, p)
+        if len(txt) > limits.max_total_chars:
+            raise UnreadableReport("too_large", p, f"{len(txt)} characters > limit {limits.max_total_chars}")
         if not text_reader.looks_like_text(txt):
             raise UnreadableReport("unsupported_type", p, "binary content, not text")
         if not txt.strip():
@@ -116,6 +118,8 @@ def _read(p: Path, data: bytes, limits: Limits) -> Document:
         doc = from_pages(pages, source=p.name, doc_id=doc_id, path=str(p), fmt="text", reflow=True)
     if time.monotonic() - started > limits.timeout:
         raise UnreadableReport("timeout", p, f"reading took more than {limits.timeout:g} s")
+    if len(doc.text) > limits.max_total_chars:
+        raise UnreadableReport("too_large", p, f"{len(doc.text)} characters > limit {limits.max_total_chars}")
     if not doc.text.strip():
         raise UnreadableReport("empty", p, "no text after reading")
     return doc

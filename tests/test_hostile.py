@@ -216,3 +216,9 @@ def test_gbk_html_with_meta_charset(tmp_path):
     p.write_bytes(page.encode("gbk"))
     doc = ingest.read(p)
     assert doc.metadata.department == "某某县教育局" and "1,200.50 万元" in doc.text
+
+
+def test_text_over_character_limit(tmp_path):
+    p = tmp_path / "long.txt"
+    p.write_text("本单位预算执行情况良好。\n" * 2000, encoding="utf-8")
+    assert _reason(p, Limits(max_total_chars=10_000)) == "too_large"
