@@ -474,7 +474,14 @@ class Reader:
         if not amounts:
             return
         big = max(amounts, key=lambda f: f.value)
-        if self.unit == "万元" and big.value >= self.v.wanyuan_above:
+        in_yuan = {Decimal(x) for f in self.facts if f.metric == "indicator"
+                   for x, u in ((f.target, f.target_unit), (f.actual, f.actual_unit)) if u == "元" and x and parse_cell(x)}
+        same = next((f for f in amounts if f.value >= 1000 and f.value in in_yuan), None)
+        if self.unit == "万元" and same is not None and big.value < self.v.wanyuan_above:
+            msg = (f"自评表{self.table_id}“{self.subject}”资金单位为万元，但{same.label} {same.value} 与以元计的指标值 "
+                   f"{same.value} 元相同，数额像以元填报；保留表头单位万元")
+            self.findings.append(unit_finding(self.doc, msg, same))
+        elif self.unit == "万元" and big.value >= self.v.wanyuan_above:
             msg = (f"自评表{self.table_id}“{self.subject}”资金单位为万元，但{big.label}填报 {big.value} "
                    f"（按万元计为 {big.value / WAN} 亿元），数额像以元填报；保留表头单位万元")
             self.findings.append(unit_finding(self.doc, msg, big))

@@ -517,3 +517,17 @@ def test_prose_before_a_form_opens_no_second_table():
     keys = [(f.metric, f.stage, f.label, f.indicator_name) for f in res.facts]
     assert len(keys) == len(set(keys))
     assert len(res.regions) == 1 and res.regions[0][0] >= len(prose)
+
+
+def test_budget_equal_to_a_yuan_indicator_under_wanyuan_is_a_mismatch():
+    """real-020's pair read wrong: budget 72890.00 under 万元 while the cost indicator says 72890 元."""
+    text = (
+        "| 项目名称 | 卫片执法补助经费 |\n| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 |\n"
+        "| 年度资金总额 | 72890.00 | 72890.00 | 72890.00 |\n"
+        "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 实际完成值 |\n"
+        "| 产出指标 | 数量指标 | 卫片执法补助经费 | ﹦ | 72890 | 元 | 72890 |\n"
+    )
+    res = tables.extract(raw_doc(text))
+    assert [x.rule for x in res.findings] == ["table.unit_mismatch"]
+    assert "72890.00" in res.findings[0].message and res.findings[0].severity == "warning"
+    assert by(res, "project_total", "actual")[0].unit == "万元"
