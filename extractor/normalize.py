@@ -317,16 +317,43 @@ def _ends_sentence(text: str, lay: Layout) -> bool:
     return bool(t) and (bool(lay.sentence_ends.fullmatch(t[-1])) or bool(lay.line_final.fullmatch(t[-1])))
 
 
-def _wrap_width(lines: list[Line], lay: Layout) -> int | None:
-    """The hard-wrap width of the text (visual units), or None when lines are paragraphs."""
-    widths = sorted(w for w in (visual_width(ln.text) for ln in lines) if w >= 24)  # prose lines, not cells
-    if len(widths) < 4:
+@dataclass(frozen=True, slots=True)
+class Wrap:
+    """How a hard-wrapped text was wrapped: by display width (a PDF's line) and/or by character count."""
+
+    visual: int | None
+    chars: int | None
+
+
+def _wrap_width(lines: list[Line], lay: Layout) -> Wrap | None:
+    """The hard-wrap width of the text, or None when lines are paragraphs."""
+    prose = [ln.text for ln in lines if visual_width(ln.text) >= 24]  # prose lines, not cells
+    if len(prose) < 4:
         return None
-    w = widths[int(len(widths) * 0.8)]
-    if w > lay.reflow.max_wrap_width or w < 10:
-        return None
-    near = sum(1 for x in widths if w * lay.reflow.full_line_share <= x <= w * 1.15)
-    return w if near >= lay.reflow.wrapped_share * len(widths) else None
+    share = lay.reflow.full_line_share
+
+    def typical(values: list[int], cap: int) -> int | None:
+        values = sorted(values)
+        w = values[int(len(values) * 0.8)]
+        if w > cap or w < 10:
+            return None
+        near = sum(1 for x in values if w * share <= x <= w * 1.15)
+        return w if near >= lay.reflow.wrapped_share * len(values) else None
+
+    vis = typical([visual_width(t) for t in prose], lay.reflow.max_wrap_width)
+    cnt = typical([len(t) for t in prose], lay.reflow.max_wrap_width // 2)
+    return Wrap(vis, cnt) if vis or cnt else None
+
+
+def _short(a: str, b: str, wrap: Wrap, share: float) -> bool:
+    """Did line ``a`` end before the wrap width (so it ended a paragraph)?  A number is never broken,
+    so ``a`` counts as full when the first token of ``b`` would not have fitted on it."""
+    tok = _first_token(b)
+    if wrap.visual and visual_width(a) + visual_width(tok) >= wrap.visual * share:
+        return False
+    if wrap.chars and len(a) + len(tok) >= wrap.chars * (share + 0.05):
+        return False
+    return True
 
 
 _NUM_TAIL = regex.compile(r"\d[.,，．]$|(?<![\d.])\d{1,3},\d{1,2}$")
@@ -340,7 +367,7 @@ def _first_token(b: str) -> str:
     return m.group(0) if m else ""
 
 
-def _join(a: str, b: str, width: int | None, lay: Layout, full: bool | None = None) -> str:
+def _join(a: str, b: str, width: Wrap | None, lay: Layout, full: bool | None = None) -> str:
     """The separator between line ``a`` and the next line ``b``: '' (join), ' ' or '\\n' (paragraph).
 
     ``full`` is the reader's own answer (PDF geometry) to "does ``a`` run to the margin?".
@@ -355,8 +382,8 @@ def _join(a: str, b: str, width: int | None, lay: Layout, full: bool | None = No
         return "\n"
     if _is_heading_start(b, lay) or _ends_sentence(a, lay) or lay.new_field.match(b):
         return "\n"
-    if full is False or (full is None and visual_width(a) + visual_width(_first_token(b)) < width * lay.reflow.full_line_share):
-        return "\n"  # (a number is never broken: the line before it may end short by its width)
+    if full is False or (full is None and _short(a, b, width, lay.reflow.full_line_share)):
+        return "\n"
     x, y = a[-1], b[0]
     if (x.isascii() and x.isalnum()) and (y.isascii() and y.isalnum()):
         return " "
