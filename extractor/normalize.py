@@ -333,8 +333,10 @@ def _wrap_width(lines: list[Line], lay: Layout) -> Wrap | None:
     share = lay.reflow.full_line_share
 
     def typical(values: list[int], cap: int) -> int | None:
+        # the wrap width is where the longest lines cluster: the densest window among the upper half
         values = sorted(values)
-        w = values[int(len(values) * 0.8)]
+        upper = values[len(values) // 2 :]
+        w = max(upper, key=lambda v: (sum(1 for x in upper if v * 0.93 <= x <= v * 1.07), v))
         if w > cap or w < 10:
             return None
         near = sum(1 for x in values if w * share <= x <= w * 1.15)
