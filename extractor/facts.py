@@ -33,8 +33,9 @@ OPEN, CLOSE = "（(", "）)"
 _SHORT_BRACKETS = regex.compile(r"[（(][^（）()]{1,3}[）)]")  # （境）: part of a name, not a clause
 _FILLER = regex.compile(r"(?:为|是|达到|达|共计|合计|共|约|均|总计|计|：|:|=|＝|\s)+$")
 _LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|另|此外)+")
-_BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|其中|本单位|本部门|部门")
+_BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|比|较|其中|本单位|本部门|部门")
 _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
+_PRIOR_VALUE = regex.compile(r"(?:上年|上一年度?|去年)(?:同期)?(?:的|决算数?|预算数?|数)?(?:为|是)?\s*$")
 _RATE_KINDS = ("rate", "percentage_points")
 
 
@@ -319,7 +320,7 @@ def _named_subject(ctx: _Ctx, left: str, label_text: str, metric: str, s_start: 
         m = pats["subject.named"].search(text.strip()) if text else None
         if m:
             name = _clean_name(m.group("name"))
-            if len(name) >= 4:
+            if len(name) >= 4 and not regex.match(r"项目|该|本|此|上述", name):  # "项目建设经费" names no project
                 ctx.sentence_subject[s_start] = name
                 return name
     m = pats["subject.category"].search(ctx.doc.text[s_start:pos])
@@ -382,8 +383,8 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
            before_all: list[Fact] = ()) -> str:
     cues = L.stage_cues(left, mask, ctx.r)
     prior = [c for c in cues if c[2] == "prior_year" and not regex.search(r"(?:比|较|与|同比|对比)\s*$", left[: c[0]])]
-    if prior:
-        return "prior_year"
+    if prior or _PRIOR_VALUE.search(left):
+        return "prior_year"  # "上年决算数 X" / "比上年的 X 增加…": X is last year's figure
     explicit = [c for c in cues if c[2] not in ("budget", "prior_year")]
     if explicit:
         return max(explicit, key=lambda c: (c[1], c[1] - c[0]))[2]
@@ -395,6 +396,12 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
             return parent_fact.stage
         prev = next((f for f in reversed(in_sentence) if f.stage in budgetish), None)
         return prev.stage if prev else "initial_budget"
+    lead = ctx.doc.text[_sentence_bounds(ctx, pos)[0]:pos]
+    lead = lead[: max(lead.rfind("，"), lead.rfind(","), 0)]
+    if lead and len(lead) <= 12 and not regex.search(r"\d", lead):
+        lead_cues = [c for c in L.stage_cues(lead, None, ctx.r) if c[2] not in ("budget", "prior_year")]
+        if lead_cues:
+            return lead_cues[-1][2]  # "截至年末，项目支出 X": a short opening clause sets the stage
     if parent_fact is not None and parent_fact.stage not in ("none", "change", "prior_year"):
         return parent_fact.stage  # a part shares its total's stage ("资金总额 X（…上年结转资金 Y）")
     if rule is not None and rule.default_stage:
