@@ -222,3 +222,18 @@ def test_text_over_character_limit(tmp_path):
     p = tmp_path / "long.txt"
     p.write_text("本单位预算执行情况良好。\n" * 2000, encoding="utf-8")
     assert _reason(p, Limits(max_total_chars=10_000)) == "too_large"
+
+
+def test_non_report_pdf_reads_with_unknown_metadata(tmp_path):
+    p = make_pdf(tmp_path / "invoice.pdf", [["增值税普通发票", "购买方：某某科技有限公司", "金额合计 1,280.00 元", "开票日期：2021年03月15日"]])
+    doc = ingest.read(p)
+    assert "1,280.00 元" in doc.text
+    m = doc.metadata
+    assert (m.kind, m.year) == (None, None)
+
+
+def test_symlink_loop_is_not_found(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    assert _reason(a) == "not_found"
