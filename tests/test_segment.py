@@ -82,8 +82,10 @@ def test_sentences(text, want):
         ("2020 年度部门整体绩效自评报告\n部门名称（公章）：深圳市福田区企业发展服务中心", "深圳市福田区企业发展服务中心", 2020, "department_overall", "深圳市福田区"),
         ("农村项目绩效自评报告\n现将我镇20xx年度衔接资金项目绩效自评报告给予公开如下", None, None, "project", None),
         ("根据安排，全区“三公”经费决算数2364万元，比上年下降16.77%。", None, None, None, None),
+        ("某某省某某市某某县水利局关于2022年度部门整体支出绩效自评的报告", "某某省某某市某某县水利局", 2022, "department_overall", "某某省某某市某某县"),
+        ("项目支出绩效自评表\n预算部门：某某市卫生健康委员会\n（2021年度）", "某某市卫生健康委员会", 2021, "self_evaluation_table", "某某市"),
     ],
-    ids=["maoming-title", "honghe-not-pubdate", "table-implementing-unit", "seed-label", "masked-year", "not-a-report"],
+    ids=["maoming-title", "honghe-not-pubdate", "table-implementing-unit", "seed-label", "masked-year", "not-a-report", "guanyu-title", "budget-department-label"],
 )
 def test_metadata_cases(text, dept, year, kind, region):
     doc = ingest.from_text(text)
