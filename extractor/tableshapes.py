@@ -50,7 +50,7 @@ def find(doc: Document, claimed: list[tuple[int, int]]) -> list[TextTable]:
         out.append(TextTable(f"tx{len(out) + 1}", kind, a, b, rows))
         taken.append((a, b))
     for a, b in _line_regions(text, lines, taken):
-        toks = [piece for s, e in lines if a <= s < b for piece in unglue(Tok(*_span(text, s, e)))]
+        toks = [piece for s, e in lines if a <= s < b for word in _figure_words(text, s, e) for piece in unglue(word)]
         rows = segment([t for t in toks if t.end > t.start])
         out.append(TextTable(f"tx{len(out) + 1}", "lines", a, b, rows))
         taken.append((a, b))
@@ -146,10 +146,21 @@ def _line_regions(text: str, lines: list[tuple[int, int]], taken) -> list[tuple[
     return out
 
 
+def _figure_words(text: str, s: int, e: int) -> list[Tok]:
+    """A line as cells: one cell, or one per figure when a reader joined a row's figures on one line."""
+    raw, a, b = _span(text, s, e)
+    words = [(a + m.start(), a + m.end()) for m in regex.finditer(r"\S+", raw)]
+    if len(words) > 1 and all(_valuelike(norm(text[x:y])) for x, y in words):
+        return [Tok(text[x:y], x, y) for x, y in words]
+    return [Tok(raw, a, b)]
+
+
 def _cellish(text: str, line: tuple[int, int], key: str) -> bool:
     body = text[line[0] : line[1]].strip()
     if "|" in body:
         return False
+    if body and all(_valuelike(norm(w)) for w in body.split()):
+        return True
     return not body or (len(body) <= 40 and not _PROSE_END.search(body)) or (len(body) <= 80 and not _PROSE_END.search(body) and "，" in body and len(key) < 60)
 
 

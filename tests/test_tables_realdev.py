@@ -260,3 +260,48 @@ def test_real014_indicators(r014, name, l1, l2, target, actual, met):
     if l1:
         assert f.indicator_level1 == l1
     assert (f.indicator_level2, f.target, f.actual, f.met) == (l2, target, actual, met)
+
+
+# --------------------------------------------------------------------------- corpus-level floor (generated reports with gold)
+
+
+def test_generated_forms_recall_and_precision(tmp_path):
+    """Every 自评表 fact of the generated reports' gold is read (text and DOCX), and nothing is read that the
+    gold lacks.  Floors, not exact cases: the generator may grow new phrasings."""
+    import json
+
+    from extractor import generate, read
+
+    generate.generate(8, 5, tmp_path, pdf=False, docx_share=0.25)
+    want = found = emitted = extra = 0
+    for gold_path in sorted(tmp_path.glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        rows = [g for g in gold["facts"] if g.get("table") and g["metric"] in TABLE_METRICS]
+        keys = {_gold_key(g) for g in rows}
+        for doc_path in [tmp_path / d for d in gold.get("documents", [gold["source"]]) if (tmp_path / d).exists()]:
+            got = {_fact_key(f) for f in tables.extract(read(doc_path)).facts}
+            want += len(keys)
+            found += len(keys & got)
+            emitted += len(got)
+            extra += len(got - keys)
+    assert want > 0
+    assert found / want >= 0.95, (found, want)
+    assert extra / emitted <= 0.05, (extra, emitted)
+
+
+TABLE_METRICS = {"project_total", "general_budget_appropriation", "carryover_opening", "other_income", "execution_rate",
+                 "weight", "score", "score_total", "indicator"}
+
+
+def _gold_key(g):
+    if g["metric"] == "indicator":
+        return ("indicator", g.get("indicator_name"), g.get("target"), g.get("actual"), D(g["weight"]), D(g["score"]))
+    v = g.get("value_wanyuan") or g["value"]
+    return (g["metric"], g["stage"], D(v).normalize())
+
+
+def _fact_key(f):
+    if f.metric == "indicator":
+        return ("indicator", f.indicator_name, f.target, f.actual, f.weight, f.score)
+    v = f.value_wanyuan if f.value_wanyuan is not None else f.value
+    return (f.metric, f.stage, v.normalize())
