@@ -256,3 +256,26 @@ def test_ocr_repair_is_idempotent(text):
 
     once = ocr.fix_text(text)
     assert ocr.fix_text(once) == once
+
+
+EDGE_CASES = {
+    "nan_word": "预算总额为NaN万元",
+    "infinity_word": "执行率为Infinity%",
+    "exponent": "支出1e999万元，其中1E-7万元",
+    "400_digits": "预算" + "9" * 400 + "万元",
+    "fullwidth_run": "预算" + "９" * 60 + "万元，执行率" + "1" * 50 + "%",
+    "negative_zero": "增长-0.0%",
+    "tiny": "预算0.000000000000000000001万元",
+    "comma_soup": "金额1,2,3,4,5,6万元",
+    "chinese_percent": "百分之一百二十三点四五",
+    "stacked_units": "一万亿亿亿元，二千三百六十九万万万元",
+    "bare_point": "预算总额为.5万元，其中.25万元，执行率为100.%",
+    "only_newlines": "\n\n\n",
+    "nul_bytes": "预算\x00总额\x00为100万元",
+    "surrogate_free_astral": "预算𠀀𠀁100万元😀，其中50万元",
+}
+
+
+@pytest.mark.parametrize("text", list(EDGE_CASES.values()), ids=list(EDGE_CASES))
+def test_edge_cases(text):
+    check_invariants(text, in_hypothesis=False)
