@@ -60,6 +60,16 @@ def test_numbers_are_not_headings(ladder):
 
 
 @pytest.mark.parametrize(
+    "line,level",
+    [("一．基本情况", 1), ("二. 绩效目标", 1), ("第三部分 存在问题", 1), ("(二)项目概况", 2), ("3）满意度指标", 4), ("1.5万元用于培训", None), ("一是加强管理", None)],
+    ids=["cn-fullwidth-dot", "cn-dot", "di-bufen", "ascii-paren", "half-paren", "decimal", "yi-shi"],
+)
+def test_heading_variants(line, level):
+    got = sections(line)
+    assert (got[0].level if got else None) == level
+
+
+@pytest.mark.parametrize(
     "text,want",
     [
         ("预算执行率是 98.48%。剩余指标 4,463.51 万元；结转 0.076 万元！", ["预算执行率是 98.48%。", "剩余指标 4,463.51 万元；", "结转 0.076 万元！"]),
