@@ -381,7 +381,8 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
         # the compared figure is the sentence's topic: the last figure before the change that is not a bracketed part
         before = [f for f in near if (d is None or f.start < d.start) and f.stage not in ("change", "prior_year") and not _says_change(ctx, f) and f.unit not in ("%", "％")]
         prior = [f for f in before if _says_prior(ctx, f)] + [f for f in near if f.stage == "prior_year"]
-        topics = [f for f in before if f.parent is None and not _says_prior(ctx, f) and not _in_brackets(ctx, f, d.start if d else r.start)]
+        topics = [f for f in before if f.parent is None and not _says_prior(ctx, f) and not _in_brackets(ctx, f, d.start if d else r.start)
+                  and not _listed_under(ctx, f, before, s)]
         c = topics[-1] if topics else None
         p = max(prior, key=lambda f: f.start) if prior else None
         if c is None and p is None and d is None:
@@ -423,6 +424,12 @@ CHANGE = regex.compile(r"(增加|减少|增长|下降|降低|提高|上升|缩�
 def _says_change(ctx: Ctx, f: Fact) -> bool:
     """The figure right after 增加了 / 减少 is a change, whatever its stage says."""
     return bool(ctx.doc.text) and bool(CHANGE.search(ctx.doc.text[max(0, f.start - 8) : f.start]))
+
+
+def _listed_under(ctx: Ctx, f: Fact, figures: list[Fact], start: int) -> bool:
+    """The figure follows a 其中 that itself follows an earlier figure of the sentence: a listed part."""
+    i = ctx.doc.text.rfind("其中", start, f.start)
+    return i >= 0 and any(g.start < i for g in figures)
 
 
 def _in_brackets(ctx: Ctx, f: Fact, upto: int) -> bool:
@@ -518,6 +525,16 @@ def check_flow(ctx: Ctx, a: FlowArgs, ev: Eval) -> None:
             _decide(ctx, ev, options, r, missing)
 
 
+def _compared(ctx: Ctx, c: Fact) -> tuple[Fact | None, Fact | None]:
+    """The two figures a stated change compares, read from its own sentence: the topic before it and the 比上年 figure."""
+    s, _ = ctx.sentence_of(c)
+    before = [f for f in ctx.facts if s <= f.start < c.start and f.value_wanyuan is not None and f is not c and f.unit not in ("%", "％")]
+    prior = [f for f in before if f.stage == "prior_year" or _says_prior(ctx, f)]
+    topics = [f for f in before if f.stage not in ("change", "prior_year") and f.parent is None and not _says_prior(ctx, f)
+              and not _says_change(ctx, f) and not _in_brackets(ctx, f, c.start) and not _listed_under(ctx, f, before, s)]
+    return (topics[-1] if topics else None), (prior[-1] if prior else None)
+
+
 class ChangeArgs(Strict):
     stages: list[str] = ["actual", "adjusted_budget", "initial_budget"]
 
@@ -530,8 +547,7 @@ def check_change(ctx: Ctx, a: ChangeArgs, ev: Eval) -> None:
         ev.lack("增减额")
         return
     for c in changes:
-        cur = ctx.nearest([f for st in a.stages for f in ctx.select(c.metric, st, subject=c.subject)], c)
-        prior = ctx.nearest(ctx.select(c.metric, "prior_year", subject=c.subject), c)
+        cur, prior = _compared(ctx, c)
         if cur is None or prior is None:
             ev.lack(ctx.name(c.metric, "prior_year" if prior is None else "actual"))
             continue

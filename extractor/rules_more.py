@@ -283,6 +283,14 @@ def _dec_tol(values: list[Decimal]) -> Decimal:
     return sum((half_unit(decimals_of(v)) for v in values if decimals_of(v) > 0), ZERO)
 
 
+def _complete(ctx: Ctx, table: str) -> bool:
+    """The table's budget block was read too (its 执行率, 年度资金总额, or a 分值/得分 outside the indicator rows)."""
+    return any(
+        f.table_id == table and (f.metric in ("execution_rate", "project_total") or (f.metric in ("score", "weight") and not _is_total(f)))
+        for f in ctx.facts
+    )
+
+
 @register("score_total", NoArgs, ("stated", "expected", "difference", "count", "tolerance"))
 def check_score_total(ctx: Ctx, a: NoArgs, ev: Eval) -> None:
     """总分 against the sum of the table's scores (budget block and indicator rows)."""
@@ -295,6 +303,9 @@ def check_score_total(ctx: Ctx, a: NoArgs, ev: Eval) -> None:
         rows = [(f, v) for f, v in rows if f is not tot]
         if not rows:
             ev.lack(ctx.name("score"))
+            continue
+        if not _complete(ctx, tot.table_id):
+            ev.lack("自评表预算执行部分")
             continue
         exp = sum((v for _, v in rows), ZERO)
         tol = _dec_tol([tot.value] + [v for _, v in rows])
@@ -321,6 +332,8 @@ def check_weight_total(ctx: Ctx, a: WeightTotalArgs, ev: Eval) -> None:
         s = sum((v for _, v in rows), ZERO)
         if abs(s - a.total) <= _dec_tol([v for _, v in rows]):
             ev.ok()
+        elif not _complete(ctx, tot.table_id):
+            ev.lack("自评表预算执行部分")
         else:
             ev.fail([f for f, _ in rows], a.total, s, s - a.total, ZERO, stated=fmt(s), expected=fmt(a.total), difference=fmt(abs(s - a.total)), count=len(rows))
     if not done:
@@ -465,7 +478,7 @@ def check_duplicate(ctx: Ctx, a: DuplicateArgs, ev: Eval) -> None:
             for y in fs[i + 1 :]:
                 if (x.value_wanyuan is None) != (y.value_wanyuan is None) or (x.value_wanyuan is None and x.unit != y.unit):
                     continue
-                if ctx.sentence_of(x) == ctx.sentence_of(y) or (x.table_id and x.table_id == y.table_id):
+                if (x.table_id is None and y.table_id is None and ctx.sentence_of(x) == ctx.sentence_of(y)) or (x.table_id and x.table_id == y.table_id):
                     continue
                 if (x.table_id is None) == (y.table_id is None) and (
                     not a.prose_pairs or _norm_label(x.label) != _norm_label(y.label) or len(_norm_label(x.label)) < a.min_label
