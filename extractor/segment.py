@@ -122,6 +122,12 @@ def metadata(text: str, source: str = "", lay: Layout | None = None) -> Metadata
     dept = _department(head, lay)
     year = _year(head, title, lay)
     kind = _kind(head, title, lay)
+    # the submitted file's name often is the title ("2021年某某局部门整体支出绩效自评报告.pdf"): a last resort
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", source.rsplit("/", 1)[-1]) if source and not source.startswith("<") else ""
+    if stem and _is_title(stem):
+        dept = dept or _department(stem, lay)
+        year = year or _year(stem, stem, lay)
+        kind = kind or _kind(stem, stem, lay)
     region = _region(dept, lay) if dept else None
     return Metadata(department=dept, year=year, kind=kind, region=region, title=title)
 

@@ -169,3 +169,9 @@ def test_layout_yaml_is_strict(tmp_path, edit, entry):
     with pytest.raises(PatternError) as exc:
         Layout(patterns.load("layout", _LayoutFile, directory=tmp_path))
     assert "layout.yaml" in str(exc.value) and entry in str(exc.value)
+
+
+def test_file_name_is_a_last_resort_title():
+    m = metadata("一、部门基本情况\n本单位年度预算 100.00 万元。", source="2021年某某市发展和改革局部门整体支出绩效自评报告.pdf")
+    assert (m.department, m.year, m.kind) == ("某某市发展和改革局", 2021, "department_overall")
+    assert metadata("本单位年度预算 100.00 万元。", source="scan_0001.pdf").department is None
