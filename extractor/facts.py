@@ -406,6 +406,8 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
         return parent_fact.stage  # a part shares its total's stage ("资金总额 X（…上年结转资金 Y）")
     if rule is not None and rule.default_stage:
         return rule.default_stage
+    if rule is None:
+        return "none"  # an unlabeled figure takes a stage only from its own clause or its total
     prev = next((f for f in reversed(in_sentence) if f.stage not in ("none", "change", "prior_year")), None)
     if prev is not None:
         return prev.stage
