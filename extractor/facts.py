@@ -471,7 +471,7 @@ def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fac
         same_segment = not regex.search(r"[。；;\n]", ctx.masked[f.end:pos])
         if f.stage == "change" or (f.stage == "none" and not same_segment):
             continue
-        if f.kind == kind and f.metric not in ("other", "indicator") and f.rule.startswith("metric."):
+        if f.kind == kind and f.parent is None and f.metric not in ("other", "indicator") and f.rule.startswith("metric."):
             rule = next((m for m, _ in ctx.r.metrics if m.id == f.rule), None)
             if rule is not None:
                 return L.LabelMatch(rule, len(left), len(left), "")

@@ -194,7 +194,7 @@ def nearest_label(text: str, kind: str | None = None, r: Compiled | None = None)
     return max(found, key=lambda m: (_effective_end(text, m.end), m.end - m.start))
 
 
-_TAIL = regex.compile(r"(?:收入|支出|预算|决算|执行|实际|完成|合计|总计|总额|数|额|指标)*")
+_TAIL = regex.compile(r"(?:收入|支出|预算|决算|执行|实际|完成|合计|总计|总额|数|额|指标|\s)*")
 
 
 def _effective_end(text: str, end: int) -> int:
