@@ -241,3 +241,22 @@ def test_cli_extract_parquet_and_bad_input(tmp_path, capsys):
     assert list(frame.columns) == list(FACT_COLUMNS) and frame["value"].tolist() == ["2.00"]
     assert cli.main(["extract", str(tmp_path / "missing.txt")]) == 3
     assert "[E100]" in capsys.readouterr().err
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = list("0123456789,.%（）()，。；：:、其中年初调整后预算决算数万元支出收入基本项目三公经费“”\n 人个达到完成均为比上年增加=/*+")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+def test_any_text_gives_facts_without_raising(text):
+    doc = ingest.from_text(text)
+    out = facts.extract(doc)
+    ids = [f.fact_id for f in out]
+    assert len(ids) == len(set(ids))
+    for f in out:
+        assert 0 <= f.start < f.end <= len(doc.text)
+        assert f.parent is None or f.parent in ids
+        assert f.stage in ("initial_budget", "adjusted_budget", "actual", "prior_year", "change", "none")
