@@ -419,6 +419,9 @@ class DuplicateArgs(Strict):
     exclude_stages: list[str] = []
     other_period: str  # regex for text before a figure that puts it in another period or comparison
     min_confidence: float = 0.8
+    prose_metrics: list[str] = []  # department totals there is only one of per stage (支出/收入 预算)
+    prose_stages: list[str] = []
+    prose_confidence: float = 0.9
     prose_pairs: bool = False  # also compare two prose statements with one specific label (else text vs 自评表 only)
     prose_exclude_metrics: list[str] = []  # stated per project as often as per department: prose pairs unreliable
     min_label: int = 5  # two prose statements match only on a specific label (not 收入 / 实际支出)
@@ -431,6 +434,13 @@ _LABEL_NOISE = regex.compile(r"^[\s（(]*[0-9一二三四五六七八九十]*[)�
 def _norm_label(label: str | None) -> str:
     """A label without its list marker, year and quotes: 1）年初本单位支出预算数 → 年初本单位支出预算数."""
     return _LABEL_NOISE.sub("", label or "")
+
+
+def _prose_pair(a: "DuplicateArgs", metric: str, stage: str, x: Fact, y: Fact) -> bool:
+    """Two prose statements are one figure: a department budget total stated twice, or (if enabled) one specific label."""
+    if metric in a.prose_metrics and stage in a.prose_stages and min(x.confidence, y.confidence) >= a.prose_confidence:
+        return True
+    return a.prose_pairs and _norm_label(x.label) == _norm_label(y.label) and len(_norm_label(x.label)) >= a.min_label and metric not in a.prose_exclude_metrics
 
 
 def _other_column(ctx: Ctx, x: Fact, y: Fact) -> bool:
@@ -480,10 +490,7 @@ def check_duplicate(ctx: Ctx, a: DuplicateArgs, ev: Eval) -> None:
                     continue
                 if (x.table_id is None and y.table_id is None and ctx.sentence_of(x) == ctx.sentence_of(y)) or (x.table_id and x.table_id == y.table_id):
                     continue
-                if (x.table_id is None) == (y.table_id is None) and (
-                    not a.prose_pairs or _norm_label(x.label) != _norm_label(y.label) or len(_norm_label(x.label)) < a.min_label
-                    or metric in a.prose_exclude_metrics
-                ):
+                if (x.table_id is None) == (y.table_id is None) and not _prose_pair(a, metric, stage, x, y):
                     continue  # two prose statements are one figure only when labeled alike; text vs 自评表 always
                 if _differ(x, y) and not _other_column(ctx, x, y):
                     clash = (x, y)
