@@ -85,6 +85,10 @@ def spacy_nlp():
     for name in ("metric", "rule", "value", "unit"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
+    # provenance: where a span sits in the Document's normalized text (Document.page_of / quote take it from there)
+    if not Span.has_extension("doc_start"):
+        Span.set_extension("doc_start", getter=lambda sp: sp.doc._.offset + sp.start_char)
+        Span.set_extension("doc_end", getter=lambda sp: sp.doc._.offset + sp.end_char)
     return nlp
 
 

@@ -205,6 +205,8 @@ def test_spacy_view_marks_terms_and_quantities():
     labels = {(e.label_, e._.metric) for e in sdoc.ents}
     assert ("QUANTITY", "three_public_vehicle") in labels and ("METRIC", None) in labels
     assert sdoc._.doc_id == doc.doc_id
+    q = next(e for e in sdoc.ents if e.label_ == "QUANTITY")
+    assert doc.text[q._.doc_start:q._.doc_end].startswith("7.37")
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])
