@@ -134,6 +134,50 @@ def remove_rules(image, fraction: float = 0.04):
     return Image.fromarray(out)
 
 
+def skew_angle(image, limit: float = 3.0) -> float:
+    """The rotation (degrees) that levels a page's text lines, within ``±limit``; 0.0 when level.
+
+    Projection profile: the angle whose row sums change most sharply (text lines crisp, gaps
+    white) wins; a coarse pass at 0.5° then a fine one at 0.1°, on a page shrunk to 800 px.
+    """
+    import numpy as np
+    from PIL import Image
+
+    small = image.convert("L")
+    w, h = small.size
+    f = 800 / max(w, h)
+    if f < 1:
+        small = small.resize((max(1, int(w * f)), max(1, int(h * f))))
+
+    def score(angle: float) -> float:
+        dark = np.asarray(small.rotate(angle, resample=Image.BILINEAR, fillcolor=255)) < 128
+        profile = dark.sum(axis=1).astype(np.int64)
+        return float(np.square(np.diff(profile)).sum())
+
+    steps = int(limit / 0.5)
+    best = max((k * 0.5 for k in range(-steps, steps + 1)), key=lambda a: (score(a), -abs(a)))
+    best = max((best + k * 0.1 for k in range(-4, 5)), key=lambda a: (score(a), -abs(a)))
+    return round(best, 1)
+
+
+def deskew(image, min_angle: float = 0.3):
+    """The page rotated level when it is skewed by at least ``min_angle`` degrees (scans rarely sit straight).
+
+    Measured on our fixture page turned 2.5°: 9 of 12 figures read as is, 12 of 12 after deskewing.
+    """
+    from PIL import Image
+
+    angle = skew_angle(image)
+    if abs(angle) < min_angle:
+        return image
+    return image.convert("L").rotate(angle, resample=Image.BILINEAR, fillcolor=255, expand=True)
+
+
+def _prepare(image):
+    """What tesseract is given: the page levelled, its table rules removed."""
+    return remove_rules(deskew(image))
+
+
 def _png(image) -> bytes:
     """A PIL image as grayscale PNG bytes (tesseract reads PNG from stdin)."""
     if image.mode not in ("L", "1"):
@@ -181,13 +225,13 @@ def ocr_pdf_page(
     """The text of one PDF page (1-based) read by OCR, repaired by :func:`fix_text` unless ``fix=False``."""
     _require(path)
     image = render_pdf_page(path, page_number, dpi)
-    text = _run(_png(remove_rules(image)), path, f"page {page_number}", psm, timeout)
+    text = _run(_png(_prepare(image)), path, f"page {page_number}", psm, timeout)
     return fix_text(text) if fix else text
 
 
 def ocr_image_object(image, *, psm: int = DEFAULT_PSM, timeout: float = DEFAULT_TIMEOUT, fix: bool = True, where: str = "image") -> str:
-    """The text of a PIL image already in memory (rules removed, then tesseract, then :func:`fix_text`)."""
-    text = _run(_png(remove_rules(image)), where, where, psm, timeout)
+    """The text of a PIL image already in memory (levelled, rules removed, tesseract, :func:`fix_text`)."""
+    text = _run(_png(_prepare(image)), where, where, psm, timeout)
     return fix_text(text) if fix else text
 
 
@@ -214,7 +258,7 @@ def ocr_image(
                 if w * h > MAX_PIXELS:
                     raise UnreadableReport("unsafe", path, detail=f"frame {i} is {w}x{h} pixels")
                 frame.load()
-                texts.append(_run(_png(remove_rules(frame)), path, f"frame {i}", psm, timeout))
+                texts.append(_run(_png(_prepare(frame)), path, f"frame {i}", psm, timeout))
     except UnreadableReport:
         raise
     except Image.DecompressionBombError as exc:

@@ -253,7 +253,7 @@ def test_remove_rules_keeps_text():
     assert 0.4 * before < after < 0.95 * before
 
 
-# --------------------------------------------------------------------------- a scanned copy of a generated report
+# --------------------------------------------------------------------------- a scanned copy of a report
 
 
 def _scan_copy(pdf: Path, out: Path, dpi: int = 300) -> Path:
@@ -269,40 +269,57 @@ def _scan_copy(pdf: Path, out: Path, dpi: int = 300) -> Path:
     return out
 
 
+# A two-page report we print: prose with the budget figures, then a ruled 自评表 page.  Its parts add up.
+REPORT_PROSE = [
+    "2021年度部门整体支出绩效自评报告",
+    "一、部门基本情况",
+    "本单位2021年度年初预算22,719.86万元，调整后预算23,105.40万元，",
+    "全年实际支出22,374.05万元，预算执行率为96.84%。",
+    "其中基本支出8,145.20万元，项目支出14,228.85万元。",
+    "“三公”经费预算31.50万元，实际支出27.91万元。",
+    "政府采购合同金额1,293.93万元，其中货物432.10万元、",
+    "工程520.00万元、服务341.83万元。",
+]
+REPORT_TABLE = [
+    ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数"],
+    ["年度资金总额", "2,369.00", "2,321.62", "2,242.68"],
+    ["其中：财政拨款", "2,242.99", "2,198.13", "2,123.39"],
+    ["上年结转资金", "126.01", "123.49", "119.29"],
+]
+REPORT_AMOUNTS = [
+    "22719.86", "23105.40", "22374.05", "96.84", "8145.20", "14228.85", "31.50", "27.91", "1293.93", "432.10", "520.00", "341.83",
+    "2369.00", "2321.62", "2242.68", "2242.99", "2198.13", "2123.39", "126.01", "123.49", "119.29",
+]
+
+
 @pytest.fixture(scope="module")
 def scanned_report(tmp_path_factory):
-    """A generated report (text PDF + gold) and its scanned copy, read and extracted once."""
+    """Our report as a text PDF and as its scanned copy, each read and extracted once."""
     if not ocr.available():
         pytest.skip("tesseract with chi_sim is not installed")
-    from extractor import generate, pipeline
+    from builders import make_pdf
+
+    from extractor import pipeline
 
     d = tmp_path_factory.mktemp("scan")
-    generate.generate(n=2, seed=3, out=d, pdf=True, docx_share=0, error_share=0)
-    pdf = sorted(d.glob("*.pdf"))[-1]
-    gold = __import__("json").loads(pdf.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    pdf = make_pdf(d / "report.pdf", [REPORT_PROSE, ["二、项目资金情况"]], table=(1, REPORT_TABLE))
     scan = _scan_copy(pdf, d / "scan.pdf")
     started = time.monotonic()
     doc = pipeline.read(scan)
     seconds = time.monotonic() - started
-    text_doc = pipeline.read(pdf)
     return {
         "doc": doc,
         "facts": pipeline.extract(doc),
-        "text_facts": pipeline.extract(text_doc),
-        "gold": gold,
+        "text_facts": pipeline.extract(pipeline.read(pdf)),
         "seconds_per_page": seconds / max(len(doc.pages), 1),
     }
-
-
-def _gold_amounts(gold: dict) -> set[tuple[str, str, Decimal]]:
-    return {(g["metric"], g["stage"], Decimal(g["value"])) for g in gold["facts"] if g.get("kind") == "amount"}
 
 
 @pytest.mark.ocr
 @pytest.mark.slow
 def test_scanned_copy_pages_are_ocr(scanned_report):
     doc = scanned_report["doc"]
-    assert doc.pages and all(p.source_kind == "ocr" for p in doc.pages)
+    assert len(doc.pages) == 2 and all(p.source_kind == "ocr" for p in doc.pages)
     assert not any("no_text_layer" in w for w in doc.warnings)
     print(f"OCR: {scanned_report['seconds_per_page']:.1f} s per page (read, render at 300 dpi, tesseract, repair)")
 
@@ -310,35 +327,36 @@ def test_scanned_copy_pages_are_ocr(scanned_report):
 @pytest.mark.ocr
 @pytest.mark.slow
 def test_scanned_copy_reads_every_amount(scanned_report):
-    """Every budget amount the text layer yields is read from the scan with the same exact value."""
-    gold = {v for (_, _, v) in _gold_amounts(scanned_report["gold"])}
-    from_text = gold & {f.value for f in scanned_report["text_facts"]}
-    from_scan = gold & {f.value for f in scanned_report["facts"]}
-    assert len(from_text) >= 10
-    assert len(from_text - from_scan) <= 1, sorted(from_text - from_scan)  # measured: 0 of 23 missed
+    """Every figure printed in the report is read from the scan with its exact value."""
+    printed = {Decimal(a) for a in REPORT_AMOUNTS}
+    from_scan = {f.value for f in scanned_report["facts"]}
+    assert printed - from_scan == set()
 
 
 @pytest.mark.ocr
 @pytest.mark.slow
-def test_scanned_copy_keeps_the_budget_total(scanned_report):
+def test_scanned_copy_keeps_the_budget_figures(scanned_report):
     got = {(f.metric, f.stage, f.value) for f in scanned_report["facts"]}
-    gold = _gold_amounts(scanned_report["gold"])
-    totals = [k for k in gold & got if k[0] in ("project_total", "expenditure_total", "income_total")]
-    assert totals, "the report's total budget must be read from the scan"
+    assert ("expenditure_total", "actual", Decimal("22374.05")) in got, sorted(got, key=str)
+    assert ("execution_rate", "actual", Decimal("96.84")) in got
 
 
 @pytest.mark.ocr
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="normalize reflow joins OCR 自评表 rows (cells apart by column gaps) into one paragraph, so table "
-    "figures lose their row and column: measured 11 of 19 (metric, stage, value) vs the text layer",
+    reason="the scan's 自评表 reaches the table reader as prose: normalize reflow joins OCR table rows (cells apart "
+    "by column gaps) into one paragraph and OCR pages carry no Table, so a figure loses its column (stage); "
+    "measured 8 of 16 (metric, stage, value) differ from the text layer, all in the table",
 )
 def test_scanned_copy_same_facts_as_text_layer(scanned_report):
-    gold = _gold_amounts(scanned_report["gold"])
-    by_text = gold & {(f.metric, f.stage, f.value) for f in scanned_report["text_facts"]}
-    by_scan = gold & {(f.metric, f.stage, f.value) for f in scanned_report["facts"]}
-    assert len(by_scan) >= 0.9 * len(by_text), sorted(by_text - by_scan)
+    def key(f):
+        return (f.metric, f.stage, f.value)
+
+    by_text = {key(f) for f in scanned_report["text_facts"] if f.value is not None and f.metric != "other"}
+    by_scan = {key(f) for f in scanned_report["facts"]}
+    assert len(by_text) >= 10
+    assert len(by_text - by_scan) <= 0.1 * len(by_text), sorted(by_text - by_scan, key=str)
 
 
 @pytest.mark.ocr
@@ -426,3 +444,23 @@ def test_finding_on_scanned_figures_says_ocr(tmp_path):
     on_figures = [g for g in result.findings if g.facts and g.rule.startswith("sum.")]
     assert on_figures, [(g.rule, g.message) for g in result.findings]
     assert all(g.source_kind == "ocr" for g in on_figures)
+
+
+@pytest.mark.parametrize("angle", ["0", "0.8", "-1.5", "2.5"])
+def test_skew_angle_levels_the_page(angle):
+    from PIL import Image
+
+    turned = _page_image(100).rotate(float(angle), resample=Image.BILINEAR, fillcolor=255)  # degrees: geometry, not money
+    assert abs(ocr.skew_angle(turned) + float(angle)) <= 0.2
+
+
+@pytest.mark.ocr
+@needs_ocr
+def test_skewed_scan_reads_amounts():
+    """A page scanned 2.5° off: read as is, 3 of 12 figures were lost; levelled first, none."""
+    from PIL import Image
+
+    turned = _page_image(300).rotate(2.5, resample=Image.BILINEAR, fillcolor=255)
+    text = ocr.ocr_image_object(turned)
+    for amount in PROSE_AMOUNTS + ["96.21%", "1.11 万元"]:
+        assert amount.replace(" ", "") in text.replace(" ", ""), amount
