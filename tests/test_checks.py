@@ -496,3 +496,17 @@ def test_generated_corpus_recall_and_false_alarms(tmp_path):
             clean_findings += sum(got.values())
     assert planted and found_planted / planted >= 0.85, (found_planted, planted)
     assert clean_findings * 20 <= max(clean, 20), (clean_findings, clean)
+
+
+@pytest.mark.parametrize("second,stage,status", [
+    ("3785.82", "adjusted_budget", "failed"),  # 调整后支出预算 3505.39 vs 全年预算总额（调整后）3785.82
+    ("3505.39", "adjusted_budget", "passed"),
+    ("3481.53", "actual", "passed"),  # actual spending restated for a narrower scope is not compared prose to prose
+], ids=["budget-twice-differs", "budget-twice-same", "actual-not-compared"])
+def test_department_budget_total_stated_twice(second, stage, status):
+    text = f"调整后支出预算3505.39 万元。本年已支出3,400.00 万元。全年预算总额（调整后）{second} 万元。"
+    first_stage = "adjusted_budget" if stage == "adjusted_budget" else "actual"
+    first = "3505.39" if stage == "adjusted_budget" else "3,400.00"
+    report = run(text, [S("expenditure_total", first_stage, first, extra=dict(label="调整后支出预算")),
+                        S("expenditure_total", stage, second, at="全年预算总额", extra=dict(label="全年预算总额（调整后）"))])
+    assert outcome(report, "cross.duplicate_value") == status
