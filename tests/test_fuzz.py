@@ -1,6 +1,6 @@
 """Fuzzing the text pipeline: from_text → quantities → facts → checks on random and mutated report text.
 
-Whatever the text (synthetic report paragraphs, windows of the real seed report, then characters
+Whatever the text (synthetic report paragraphs, generated corpus reports, windows of the real seed report, then characters
 deleted, digits swapped, full-width spaces and ，inserted inside numbers, noise, truncation anywhere):
 no exception escapes; every quantity's surface is the text at its span; every fact's offsets lie in the
 text and its quote holds the text at them; every figure is a finite Decimal; a second run gives the
@@ -233,6 +233,26 @@ def test_mutated_seed_windows(seed_text, data):
     window = seed_text[start : start + length]
     assume(window.strip())
     check_invariants(data.draw(mutated(st.just(window)), label="text"))
+
+
+@pytest.fixture(scope="module")
+def generated_texts(tmp_path_factory) -> list[str]:
+    """A few reports from the corpus generator (text only), as mutation bases."""
+    from extractor import generate
+
+    out = tmp_path_factory.mktemp("corpus")
+    paths = generate.generate(n=4, seed=11, out=out, pdf=False, docx_share=0, error_share=0.5)
+    texts = [p.read_text(encoding="utf-8") for p in paths if p.suffix == ".txt"]
+    if not texts:
+        pytest.skip("the corpus generator wrote no text reports")
+    return texts
+
+
+@PROFILE
+@given(st.data())
+def test_mutated_generated_reports(generated_texts, data):
+    base = data.draw(st.sampled_from(generated_texts), label="report")
+    check_invariants(data.draw(mutated(st.just(base)), label="text"))
 
 
 @pytest.fixture(scope="module")
