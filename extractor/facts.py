@@ -135,6 +135,10 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
                 lm = group[0]
                 shared_text = lm.text
                 extra_metrics = [(g.rule, g.text) for g in group[1:]]
+        respective = _respective(ctx, q, seg_start, before)
+        if respective is not None:
+            lm, left = respective  # "A和B决算数分别为 X、Y": the i-th figure takes the i-th label
+            shared_text = lm.text
         change = _change(r, left)
         if lm is not None:
             metric, rule, conf = lm.rule.metric, lm.rule.id, 0.9
@@ -443,6 +447,34 @@ def _heading_metric(ctx: _Ctx, left: str, pos: int, kind: str) -> L.LabelMatch |
     if sec is None:
         return None
     return L.nearest_label(sec.title, kind, ctx.r)
+
+
+_RESPECTIVE = regex.compile(r"分别(?:为|是|达到?|占)?")
+
+
+def _respective(ctx: _Ctx, q: Quantity, seg_start: int, before: list[Fact]) -> tuple[L.LabelMatch, str] | None:
+    """For "A、B分别为 X、Y": the label of the list that matches this figure's place, and the text it came from."""
+    text = ctx.doc.text
+    cue = None
+    for m in _RESPECTIVE.finditer(text, seg_start, q.span.start):
+        cue = m
+    if cue is None:
+        return None
+    between = [f for f in before if f.start >= cue.end() and f.kind == q.kind]
+    gap_text = text[cue.end():q.span.start]
+    for f in between:
+        gap_text = gap_text.replace(text[f.start:f.end], "")
+    if regex.sub(r"[\s、，,和及与以]", "", gap_text):
+        return None  # something other than a list of figures sits between the cue and this figure
+    head_start = cue.start()
+    while head_start > seg_start and ctx.masked[head_start - 1] not in "，,；;。：:\n":
+        head_start -= 1  # the listed labels may be joined by 、
+    head = text[head_start:cue.start()].replace("\n", "")
+    group = L.distinct_labels(head, q.kind, ctx.r)
+    i = len({f.start for f in between})
+    if len(group) < 2 or i >= len(group):
+        return None
+    return group[i], head
 
 
 def _label_after(ctx: _Ctx, q: Quantity) -> L.LabelMatch | None:
