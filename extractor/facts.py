@@ -36,6 +36,7 @@ _LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含
 _BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|比|较|其中|本单位|本部门|部门")
 _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
 _PRIOR_VALUE = regex.compile(r"(?:上年|上一年度?|去年)(?:同期)?(?:的|决算数?|预算数?|数)?(?:为|是)?\s*$")
+_GENERIC_NAME = regex.compile(r"^(?:重点|其他|主要|各|本|该|所有|部分|相关|专项|财政|预算)*(?:项目|专项|经费|专项资金)$")
 _RATE_KINDS = ("rate", "percentage_points")
 
 
@@ -88,7 +89,7 @@ def subject_scopes(doc: Document, r: L.Compiled | None = None) -> list[tuple[int
         if cue.id == "subject.heading":
             for sec in doc.sections:
                 m = pat.search(sec.title.strip())
-                if m:
+                if m and not _GENERIC_NAME.match(_clean_name(m.group("name"))):
                     scopes.append((sec.start, sec.end, _clean_name(m.group("name"))))
             continue
         for m in pat.finditer(doc.text):
@@ -348,7 +349,7 @@ def _subject(ctx: _Ctx, pos: int, s_start: int | None = None) -> str:
 def _clean_name(name: str) -> str:
     """A project's name as written, without quotes ("“英才荟专项”项目" → 英才荟专项)."""
     name = name.strip()
-    if regex.match(r"^[“\"「『].+[”\"」』]项目$", name):
+    if regex.match(r"^[“\"「『]?[^“”\"「」『』]+[”\"」』]项目$", name):
         name = name[:-2]
     return regex.sub(r"[“”\"「」『』]", "", name).strip()
 
