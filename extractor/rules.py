@@ -19,7 +19,7 @@ from . import formula as _formula
 from .checks import Ctx, Eval, fmt, fmt_fact, register
 from .model import Fact
 from .patterns import Strict
-from .tolerance import Interval, decimals_of, fact_half_unit, half_unit, ratio_consistent, sum_tolerance, value_of
+from .tolerance import Interval, decimals_of, fact_half_unit, ratio_consistent, sum_tolerance, value_of
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

@@ -6,14 +6,13 @@ Split from :mod:`extractor.rules` to keep modules small; imported by it.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Literal
 
 import regex
 
 from .checks import Ctx, Eval, fmt, fmt_fact, register
 from .model import Fact
 from .patterns import Strict
-from .rules import _groups, _select, _subject_name, _unit
+from .rules import _subject_name, _unit
 from .tolerance import Interval, decimals_of, fact_half_unit, half_unit, sum_tolerance, value_of
 
 ZERO = Decimal(0)
