@@ -354,7 +354,14 @@ def run(doc: Document, facts: list[Fact], rules: RuleSet | None = None) -> Check
             coverage_rule = lr
             continue
         ev = Eval()
-        lr.reg.fn(ctx, lr.args, ev)
+        try:
+            lr.reg.fn(ctx, lr.args, ev)
+        except PatternError:
+            raise
+        except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            # one rule tripping over odd facts must not cost the auditor every other rule
+            done[lr.rule.id] = ([], CheckOutcome(lr.rule.id, "skipped", f"internal: {type(exc).__name__}: {exc}"))
+            continue
         if ev.silent:
             continue
         found = [_finding(doc, lr.rule, fail, rules) for fail in ev.failures]

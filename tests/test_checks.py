@@ -510,3 +510,32 @@ def test_department_budget_total_stated_twice(second, stage, status):
     report = run(text, [S("expenditure_total", first_stage, first, extra=dict(label="调整后支出预算")),
                         S("expenditure_total", stage, second, at="全年预算总额", extra=dict(label="全年预算总额（调整后）"))])
     assert outcome(report, "cross.duplicate_value") == status
+
+
+# --------------------------------------------------------------------------- any facts, no crash
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+METRICS = ["expenditure_total", "basic_expenditure", "personnel_expenditure", "public_expenditure", "project_expenditure",
+           "procurement_total", "procurement_goods", "three_public_total", "three_public_vehicle", "execution_rate", "growth_rate",
+           "unspent_budget", "balance_closing", "carryover_opening", "income_total", "project_total", "score", "weight",
+           "score_total", "indicator", "staff_actual", "staff_authorized", "other"]
+STAGES = ["initial_budget", "adjusted_budget", "actual", "prior_year", "change", "none"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(METRICS), st.sampled_from(STAGES), st.from_regex(r"\A-?[0-9]{1,6}(\.[0-9]{1,3})?\Z"),
+                          st.sampled_from(["万元", "元", "%", "人"]), st.booleans(), st.integers(0, 4)), max_size=14))
+def test_any_fact_list_yields_one_outcome_per_rule(rows):
+    text = "。".join(f"数字{r[2]}{r[3]}" for r in rows) + "。"
+    specs = []
+    for i, (metric, stage, num, unit, in_table, parent) in enumerate(rows):
+        extra = dict(table_id="t1", row=i % 3, col=i) if in_table else {}
+        if metric == "indicator":
+            extra.update(comparator="≥", target=num, actual="0", weight=Decimal(10), score=Decimal(num).copy_abs() % 20, met=True)
+        specs.append(S(metric, stage, num, unit=unit, at=f"数字{num}", key=str(i), parent=str(parent) if parent < i else None, extra=extra))
+    doc, facts = build(text, specs)
+    report = checks.run(doc, facts)
+    rules = [o.rule for o in report.outcomes]
+    assert len(rules) == len(set(rules)) and not any(o.detail.startswith("internal") for o in report.outcomes), report.outcomes
