@@ -160,6 +160,10 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
                 lm = heading
             else:
                 label_text = _free_label(left)
+                if kind == "count":
+                    from . import nlp
+
+                    label_text = nlp.head_phrase(doc.text[end:end + 24]) or label_text  # "28个展区": what is counted
         subject = _subject(ctx, start, s_start)
         if kind == "amount" and subject == "department" and metric in ("other", "project_total") and change is None:
             named = _named_subject(ctx, left, label_text, metric, s_start, start)

@@ -110,3 +110,18 @@ def annotate(doc, start: int, end: int, facts=()):
             e._.rule = e.ent_id_
     sdoc.ents = sorted(ents, key=lambda e: e.start)
     return sdoc
+
+
+def head_phrase(text: str, max_chars: int = 12) -> str:
+    """The noun phrase at the start of ``text``: what a count before it counts ("28个|展区以及…" → 展区)."""
+    import regex
+
+    m = regex.match(r"[\p{Han}A-Za-z0-9]+?(?=[、，,。；;：:（(\s]|以及|和|及|与|等|的|$)", text[: max_chars * 2])
+    if not m:
+        return ""
+    kept: list[str] = []
+    for w, flag in words(m.group(0)):
+        if kept and flag[:1] in ("v", "d", "p", "c", "a", "u") and flag != "vn":
+            break  # "街道|累计服务": the verb starts what is done, not what is counted
+        kept.append(w)
+    return "".join(kept)[:max_chars]
