@@ -119,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "severity": f.severity,
                 "rule": f.rule,
                 "message": f.message,
-                "evidence": "\n".join(f"p.{x.page} [{x.start}:{x.end}] {x.quote[:80]}" for x in f.facts),
+                "evidence": "\n".join(_evidence(result.document, x) for x in f.facts),
             }
             for f in result.findings
         ]
@@ -132,6 +132,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             stream=sys.stderr if args.format != "table" else sys.stdout,
         )
     return EXIT_OK
+
+
+def _evidence(doc, fact) -> str:
+    """Where a figure was printed: page, offsets and the words around it (the cell for a table figure)."""
+    text = doc.text
+    if 0 <= fact.start < fact.end <= len(text) and fact.table_id is None:
+        around = text[max(0, fact.start - 24) : fact.end + 6].replace("\n", " ")
+    else:
+        around = f"{fact.table_id or ''} r{fact.row} c{fact.col} {fact.label}".strip()
+    return f"p.{fact.page} [{fact.start}:{fact.end}] …{around}…"
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
