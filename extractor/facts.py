@@ -171,6 +171,9 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
                 subject = named
                 if metric == "other":
                     metric, rule, conf, label_text = "project_total", "subject.named", 0.75, label_text if named not in left else named
+        if subject != "department" and metric == "other" and kind == "amount" and subject in left.replace("“", "").replace("”", ""):
+            metric, rule, conf = "project_total", "metric.project_total", 0.8  # "人才发展专项资金年初安排预算 X"
+            label_text = _FILLER.sub("", _LEAD.sub("", left)).strip()
         # stages carry over only between facts about the same subject
         mine = [f for f in in_sentence if f.subject == subject]
         if change is not None and kind != "rate":
