@@ -20,6 +20,7 @@ import io
 import os
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from .patterns import Strict, check_unique, compile_pattern, load
 # column, psm 4 reads the same figures with wider gaps.
 DEFAULT_PSM = 6
 DEFAULT_TIMEOUT = 60.0  # seconds for one page
+LOW_CONFIDENCE = 50.0  # mean word confidence under which a page may lie sideways or upside down
 MAX_PIXELS = 60_000_000  # a 300 dpi A3 page is ~17 M px; larger is a bomb or a mistake
 
 # --------------------------------------------------------------------------- availability
@@ -76,20 +78,43 @@ def _require(path: str | Path) -> str:
 # --------------------------------------------------------------------------- running tesseract
 
 
-def _run(png: bytes, path: str | Path, where: str, psm: int, timeout: float) -> str:
-    """Run tesseract on one PNG image (bytes on stdin, text on stdout)."""
+def _run(png: bytes, path: str | Path, where: str, psm: int, timeout: float) -> tuple[str, float]:
+    """Run tesseract on one PNG image: its text and the mean confidence (0-100) of the words it read."""
     exe = _require(path)
-    cmd = [exe, "-", "-", "-l", "chi_sim", "--psm", str(psm), "-c", "preserve_interword_spaces=1"]
-    try:
-        out = subprocess.run(cmd, input=png, capture_output=True, timeout=timeout, env=_env())
-    except subprocess.TimeoutExpired:
-        raise UnreadableReport("timeout", path, detail=f"OCR of {where} took over {timeout:g} s") from None
-    except OSError as exc:
-        raise UnreadableReport("no_text_layer", path, detail=f"tesseract could not run: {exc}") from None
-    if out.returncode != 0:
-        msg = out.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise UnreadableReport("corrupt", path, detail=f"OCR of {where} failed: {msg[0][:200]}")
-    return out.stdout.decode("utf-8", "replace")
+    with tempfile.TemporaryDirectory(prefix="jixiao-ocr-") as tmp:
+        base = os.path.join(tmp, "page")
+        cmd = [exe, "-", base, "-l", "chi_sim", "--psm", str(psm), "-c", "preserve_interword_spaces=1", "txt", "tsv"]
+        try:
+            out = subprocess.run(cmd, input=png, capture_output=True, timeout=timeout, env=_env())
+        except subprocess.TimeoutExpired:
+            raise UnreadableReport("timeout", path, detail=f"OCR of {where} took over {timeout:g} s") from None
+        except OSError as exc:
+            raise UnreadableReport("no_text_layer", path, detail=f"tesseract could not run: {exc}") from None
+        if out.returncode != 0:
+            msg = out.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise UnreadableReport("corrupt", path, detail=f"OCR of {where} failed: {msg[0][:200]}")
+        try:
+            text = Path(base + ".txt").read_text(encoding="utf-8", errors="replace")
+            tsv = Path(base + ".tsv").read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise UnreadableReport("corrupt", path, detail=f"OCR of {where} wrote no output: {exc}") from None
+    return text, _mean_confidence(tsv)
+
+
+def _mean_confidence(tsv: str) -> float:
+    """Mean word confidence from tesseract's TSV (columns …, conf, text); 0.0 when no word was read."""
+    total, n = 0.0, 0
+    for line in tsv.splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) < 12 or not cols[11].strip():
+            continue
+        try:
+            conf = float(cols[10])
+        except ValueError:
+            continue
+        if conf >= 0:
+            total, n = total + conf, n + 1
+    return total / n if n else 0.0
 
 
 def _long_runs(dark, length: int):
@@ -225,14 +250,52 @@ def ocr_pdf_page(
     """The text of one PDF page (1-based) read by OCR, repaired by :func:`fix_text` unless ``fix=False``."""
     _require(path)
     image = render_pdf_page(path, page_number, dpi)
-    text = _run(_png(_prepare(image)), path, f"page {page_number}", psm, timeout)
+    text = _read(image, path, f"page {page_number}", psm, timeout)
     return fix_text(text) if fix else text
 
 
 def ocr_image_object(image, *, psm: int = DEFAULT_PSM, timeout: float = DEFAULT_TIMEOUT, fix: bool = True, where: str = "image") -> str:
     """The text of a PIL image already in memory (levelled, rules removed, tesseract, :func:`fix_text`)."""
-    text = _run(_png(_prepare(image)), where, where, psm, timeout)
+    text = _read(image, where, where, psm, timeout)
     return fix_text(text) if fix else text
+
+
+_ROTATE = regex.compile(r"Rotate:\s*(\d+)")
+_CONFIDENCE = regex.compile(r"Orientation confidence:\s*([0-9.]+)")
+
+
+def _read(image, path: str | Path, where: str, psm: int, timeout: float) -> str:
+    """OCR one page image; a page read with low confidence is tried again the right way up.
+
+    Landscape 自评表 pages are often scanned sideways and photos taken upside down: tesseract's
+    orientation detection (``--psm 0``, the ``osd`` data) says how far to turn the page.  Measured on
+    our fixture page: mean word confidence 87 upright, 19 sideways, 22 upside down.
+    """
+    text, conf = _run(_png(_prepare(image)), path, where, psm, timeout)
+    if conf >= LOW_CONFIDENCE or not text.strip():
+        return text
+    turn = _orientation(image, timeout)
+    if not turn:
+        return text
+    again, conf_again = _run(_png(_prepare(image.rotate(-turn, expand=True))), path, f"{where} turned {turn}°", psm, timeout)
+    return again if conf_again > conf else text
+
+
+def _orientation(image, timeout: float) -> int:
+    """Degrees (90, 180, 270) to turn the page clockwise to read it, or 0 (upright, unknown, no osd data)."""
+    exe = _tesseract()
+    if not exe:
+        return 0
+    try:
+        out = subprocess.run([exe, "-", "-", "--psm", "0"], input=_png(image), capture_output=True, timeout=timeout, env=_env())
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    report = out.stdout.decode("utf-8", "replace")
+    rotate, confidence = _ROTATE.search(report), _CONFIDENCE.search(report)
+    if not rotate or not confidence or float(confidence.group(1)) < 2.0:  # tesseract's own cut-off for a sure answer
+        return 0
+    turn = int(rotate.group(1)) % 360
+    return turn if turn in (90, 180, 270) else 0
 
 
 def ocr_image(
@@ -244,7 +307,7 @@ def ocr_image(
     fix: bool = True,
 ) -> list[str]:
     """The text of an image file (PNG, JPEG, TIFF …), one string per frame (every page of a TIFF)."""
-    from PIL import Image, ImageSequence
+    from PIL import Image, ImageOps, ImageSequence
 
     _require(path)
     limits = limits or Limits()
@@ -258,7 +321,9 @@ def ocr_image(
                 if w * h > MAX_PIXELS:
                     raise UnreadableReport("unsafe", path, detail=f"frame {i} is {w}x{h} pixels")
                 frame.load()
-                texts.append(_run(_png(_prepare(frame)), path, f"frame {i}", psm, timeout))
+                if i == 1:
+                    frame = ImageOps.exif_transpose(frame)  # a phone photo stored sideways with an EXIF turn
+                texts.append(_read(frame, path, f"frame {i}", psm, timeout))
     except UnreadableReport:
         raise
     except Image.DecompressionBombError as exc:

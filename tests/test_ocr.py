@@ -464,3 +464,20 @@ def test_skewed_scan_reads_amounts():
     text = ocr.ocr_image_object(turned)
     for amount in PROSE_AMOUNTS + ["96.21%", "1.11 万元"]:
         assert amount.replace(" ", "") in text.replace(" ", ""), amount
+
+
+@pytest.mark.ocr
+@needs_ocr
+@pytest.mark.parametrize("turn", [90, 180], ids=["sideways", "upside_down"])
+def test_turned_page_is_read_upright(turn):
+    """A landscape page scanned sideways, a photo upside down: read with low confidence, turned, read again."""
+    page = _page_image(200)
+    text = ocr.ocr_image_object(page.rotate(turn, expand=True))
+    assert "22,719.86 万元" in text and "96.21%" in text
+
+
+def test_mean_confidence_from_tsv():
+    tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    tsv += "5\t1\t1\t1\t1\t1\t0\t0\t9\t9\t90.5\t预算\n5\t1\t1\t1\t1\t2\t0\t0\t9\t9\t70.5\t总额\n4\t1\t1\t1\t1\t0\t0\t0\t9\t9\t-1\t\n"
+    assert ocr._mean_confidence(tsv) == 80.5  # tesseract's confidences are floats; no money here
+    assert ocr._mean_confidence("") == 0.0
