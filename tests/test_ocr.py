@@ -62,8 +62,9 @@ def test_every_rule_has_a_negative_or_is_unambiguous():
         ("全年实际支出 22,.374.05 万元 ，预算执行率为 98. 48%。", "全年实际支出 22,374.05 万元，预算执行率为 98.48%。"),
         ("预算 1O0.5O 万元，满意度 9o%", "预算 100.50 万元，满意度 90%"),
         ("执行率为９８．４８％", "执行率为98.48%"),
+        ("调整后预算23,105.40万元 ，\n全年实际支出", "调整后预算23,105.40万元，\n全年实际支出"),
     ],
-    ids=["ge_as_two_han", "ge_ascii_and_percent_digit", "points_for_commas", "han_spaces", "space_in_number", "o_for_zero", "fullwidth"],
+    ids=["ge_as_two_han", "ge_ascii_and_percent_digit", "points_for_commas", "han_spaces", "space_in_number", "o_for_zero", "fullwidth", "spaced_comma_at_line_end"],
 )
 def test_fix_text_cases(text, fixed):
     assert ocr.fix_text(text) == fixed
