@@ -118,7 +118,16 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
     extra_metrics: list[tuple[L.MetricRule, str]] = []
 
     formula = _formula(ctx, q, seg_start)
-    if formula is not None:
+    row = _table_row(ctx, q) if formula is None else None
+    if row is not None:
+        # a table flattened to "a | b | c" lines that no table reader claimed: row label × column header
+        lm, header, stage = row
+        metric, rule, conf = (lm.rule.metric, lm.rule.id, 0.7) if lm is not None else ("other", "metric.other", 0.5)
+        label_text = " ".join(x for x in (lm.text if lm is not None else "", header) if x)
+        if lm is not None and lm.rule.stage:
+            stage = lm.rule.stage
+        parent = None
+    elif formula is not None:
         head, is_result = formula
         lm = L.nearest_label(head, kind, r) if is_result else None
         if lm is not None:
@@ -185,7 +194,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         else:
             stage = _stage(ctx, left, mask, lm.rule if lm is not None else None, parent, mine, start,
                            [f for f in before if f.subject == subject])
-    if formula is not None:
+    if formula is not None or row is not None:
         subject = _subject(ctx, start, s_start)
     if subject != "department" and metric in r.spec.project_scope_metrics:
         metric, conf = "project_total", conf - 0.05
@@ -483,6 +492,40 @@ def _respective(ctx: _Ctx, q: Quantity, seg_start: int, before: list[Fact]) -> t
     if len(group) < 2 or i >= len(group):
         return None
     return group[i], head
+
+
+def _table_row(ctx: _Ctx, q: Quantity) -> tuple[L.LabelMatch | None, str, str] | None:
+    """(row label, column header, stage) for a figure in a "label | v1 | v2" line, or None outside such lines."""
+    text = ctx.doc.text
+    ls = text.rfind("\n", 0, q.span.start) + 1
+    le = text.find("\n", q.span.end)
+    le = len(text) if le < 0 else le
+    line = text[ls:le]
+    if line.count("|") < 2:
+        return None
+    cells = line.split("|")
+    col = text.count("|", ls, q.span.start)
+    if col == 0:
+        return None
+    lm = L.nearest_label(cells[0].strip(), q.kind, ctx.r) if cells[0].strip() else None
+    header, stage = "", "none"
+    pos = ls
+    for _ in range(15):  # the header line above: the column's stage
+        if pos <= 0:
+            break
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        prev = text[prev_start:pos - 1]
+        pos = prev_start
+        if prev.count("|") >= 2 and not regex.search(r"\d", prev):
+            hcells = prev.split("|")
+            if col < len(hcells):
+                header = hcells[col].strip()
+                cues = [c for c in L.stage_cues(header, None, ctx.r)]
+                explicit = [c for c in cues if c[2] != "budget"]
+                stage = (explicit or cues)[-1][2] if cues else "none"
+                stage = "initial_budget" if stage == "budget" else stage
+            break
+    return lm, header, stage
 
 
 def _label_after(ctx: _Ctx, q: Quantity) -> L.LabelMatch | None:
