@@ -13,6 +13,7 @@ from pdfium's character boxes.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,30 +126,37 @@ def _page_text(page, height: float, max_chars: int) -> tuple[str, list[tuple[flo
         s = tp.get_text_range(0, n)
         if len(s) != n:  # surrogate pairs or generated chars: fall back to one call per character
             s = "".join(tp.get_text_range(k, 1) or " " for k in range(n))
+        import pypdfium2.raw as raw
+
         chars: list[str] = []
         boxes: list[tuple[float, float, float, float] | None] = []
-        seen: dict[tuple[str, int, int], tuple[float, float]] = {}
+        seen: dict[tuple[str, int], list[tuple[int, float, float]]] = {}  # (glyph, round(y0)) -> drawn at
+        rect = raw.FS_RECTF()
+        loose_box = raw.FPDFText_GetLooseCharBox
+        handle = tp.raw
         for k, ch in enumerate(s[:n]):
             if ch in "\r\n":
                 if ch == "\n" or (k + 1 < n and s[k + 1] != "\n") or k + 1 == n:
                     chars.append("\n")
                     boxes.append(None)
                 continue
-            try:
-                x0, y0, x1, y1 = tp.get_charbox(k, loose=True)  # advance box: a comma fills its em
-            except Exception:  # noqa: BLE001 - a broken glyph box is not fatal
+            if loose_box(handle, k, rect):  # advance box: a comma fills its em
+                x0, y0, x1, y1 = rect.left, rect.bottom, rect.right, rect.top
+            else:  # a broken glyph box is not fatal
                 x0 = y0 = x1 = y1 = 0.0
             if not ch.isspace():
-                key = (ch, round(x0), round(y0))
+                rx, ry = round(x0), round(y0)
                 dup = False
-                for dx in (-1, 0, 1):
-                    for dy in (-1, 0, 1):
-                        prev = seen.get((ch, key[1] + dx, key[2] + dy))
-                        if prev is not None and abs(prev[0] - x0) < 1.5 and abs(prev[1] - y0) < 1.5:
+                for dy in (-1, 0, 1):
+                    for px_r, px, py in seen.get((ch, ry + dy), ()):
+                        if -1 <= px_r - rx <= 1 and abs(px - x0) < 1.5 and abs(py - y0) < 1.5:
                             dup = True
+                            break
+                    if dup:
+                        break
                 if dup:
                     continue  # fake bold: the same glyph drawn again on top of itself
-                seen[key] = (x0, y0)
+                seen.setdefault((ch, ry), []).append((rx, x0, y0))
             chars.append(ch)
             boxes.append((x0, height - y1, x1, height - y0))
         return "".join(chars), boxes, count > max_chars
@@ -156,11 +164,31 @@ def _page_text(page, height: float, max_chars: int) -> tuple[str, list[tuple[flo
         tp.close()
 
 
-def _has_rules(page, pdfium) -> bool:
+def _path_objects(page, max_depth: int):
+    """Raw handles of the page's path objects, descending into form XObjects (pdfium's own order).
+
+    Talks to pdfium's C API directly: ``page.get_objects`` builds a Python helper per
+    object and filters by type through enum arithmetic, which cost more than reading the text.
+    """
     import pypdfium2.raw as raw
 
+    def walk(count, get, parent, level):
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            if not obj:
+                continue
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                yield obj
+            elif kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                yield from walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, level + 1)
+
+    yield from walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, 0)
+
+
+def _has_rules(page, pdfium=None) -> bool:
     count = 0
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+    for _ in _path_objects(page, 2):
         count += 1
         if count >= _PATH_OBJECTS_FOR_TABLE:
             return True
@@ -184,11 +212,11 @@ def _edges(page, height: float) -> list[dict]:
 
     out: list[dict] = []
     budget = _MAX_SEGMENTS  # vector art (maps, charts) must not stall the reader
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+    for obj in _path_objects(page, 3):
         m = raw.FS_MATRIX()
-        if not raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(m)):
+        if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
             m.a, m.b, m.c, m.d, m.e, m.f = 1, 0, 0, 1, 0, 0
-        n = raw.FPDFPath_CountSegments(obj.raw)
+        n = raw.FPDFPath_CountSegments(obj)
         if n <= 0 or n > 5000:
             continue
         budget -= n
@@ -197,7 +225,7 @@ def _edges(page, height: float) -> list[dict]:
         start = prev = None
         x, y = ctypes.c_float(), ctypes.c_float()
         for k in range(n):
-            seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
+            seg = raw.FPDFPath_GetPathSegment(obj, k)
             if not raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y)):
                 continue
             pt = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
@@ -240,6 +268,7 @@ def _tables(path: Path, data: bytes, ruled: list[int], boxes_by_page, edges_by_p
             continue
         text = out.pages[pno - 1].text
         boxes = boxes_by_page.get(pno, [])
+        index = _CharIndex(boxes)
         for ft in found:
             grid: list[list[str | None]] = []
             cells: list[Cell] = []
@@ -251,7 +280,7 @@ def _tables(path: Path, data: bytes, ruled: list[int], boxes_by_page, edges_by_p
                         vals.append(None)
                         cells.append(Cell(r, k, None, page=pno))
                         continue
-                    idx = _inside(boxes, box)
+                    idx = index.inside(box)
                     used.update(idx)
                     txt = _cell_text(text, boxes, idx)
                     vals.append(txt)
@@ -262,7 +291,7 @@ def _tables(path: Path, data: bytes, ruled: list[int], boxes_by_page, edges_by_p
             bbox = tuple(float(x) for x in ft.bbox)
             _spans(cells)
             out.tables.append(Table(f"t{len(out.tables) + 1}", pno, grid, cells, bbox, "pdf"))
-            out.table_chars.append((pno, used | set(_inside(boxes, bbox))))
+            out.table_chars.append((pno, used | set(index.inside(bbox))))
 
 
 def _spans(cells: list[Cell]) -> None:
@@ -277,12 +306,33 @@ def _spans(cells: list[Cell]) -> None:
     cells[:] = [c for c in cells if c.bbox is not None]
 
 
+class _CharIndex:
+    """Raw characters of one page sorted by the height of their centre, for box queries.
+
+    A table asks for the characters of each of its cells: a bisect on the centre's y
+    picks the cell's band, and only that band is tested for x (not the whole page per cell).
+    """
+
+    __slots__ = ("ys", "order", "cx")
+
+    def __init__(self, boxes) -> None:
+        pts = sorted(((b[1] + b[3]) / 2, k) for k, b in enumerate(boxes) if b is not None)
+        self.ys = [y for y, _ in pts]
+        self.order = [k for _, k in pts]
+        self.cx = {k: (boxes[k][0] + boxes[k][2]) / 2 for k in self.order}
+
+    def inside(self, bbox) -> list[int]:
+        """Raw offsets (in reading order) whose box centre lies in ``bbox`` widened by 1 pt."""
+        x0, top, x1, bottom = bbox
+        lo = bisect_left(self.ys, top - 1)
+        hi = bisect_right(self.ys, bottom + 1)
+        cx = self.cx
+        return sorted(k for k in self.order[lo:hi] if x0 - 1 <= cx[k] <= x1 + 1)
+
+
 def _inside(boxes, bbox) -> list[int]:
-    x0, top, x1, bottom = bbox
-    return [
-        k for k, b in enumerate(boxes)
-        if b is not None and x0 - 1 <= (b[0] + b[2]) / 2 <= x1 + 1 and top - 1 <= (b[1] + b[3]) / 2 <= bottom + 1
-    ]
+    """Raw offsets whose box centre lies in ``bbox`` (one-off query; tables use :class:`_CharIndex`)."""
+    return _CharIndex(boxes).inside(bbox)
 
 
 def _cell_text(text: str, boxes, idx: list[int]) -> str:
