@@ -10,6 +10,7 @@ Tolerances always come from the printed precision of the figures involved
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from decimal import Decimal
 from typing import Literal
 
@@ -373,33 +374,18 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
     if not rates:
         ev.lack(ctx.name(a.rate))
         return
-    for r in rates:
-        s, e = ctx.sentence_of(r)
-        near = [f for f in ctx.facts if s <= f.start < e and f is not r and f.value is not None and f.metric != a.rate and f.start <= r.start]
-        changes = [f for f in near if (f.stage == "change" or _says_change(ctx, f)) and f.unit not in ("%", "％")]
-        d = changes[-1] if changes else None
-        # the compared figure is the sentence's topic: the last figure before the change that is not a bracketed part
-        before = [f for f in near if (d is None or f.start < d.start) and f.stage not in ("change", "prior_year") and not _says_change(ctx, f) and f.unit not in ("%", "％")]
-        prior = [f for f in before if _says_prior(ctx, f)] + [f for f in near if f.stage == "prior_year"]
-        topics = [f for f in before if f.parent is None and not _says_prior(ctx, f) and not _in_brackets(ctx, f, d.start if d else r.start)
-                  and not _listed_under(ctx, f, before, s)]
-        c = topics[-1] if topics else None
-        p = max(prior, key=lambda f: f.start) if prior else None
-        if c is None and p is None and d is None:
-            ev.lack(ctx.name(a.rate) + "所比较的数")
+    readings = [(r, _growth_operands(ctx, a, r)) for r in rates]
+    # a row of rates after one pair of figures (a table flattened into one sentence) cannot say which rate the pair is for
+    claims = Counter(tuple(id(f) for f in used) for _, (kind, *rest) in readings if kind == "judge" for used in [rest[3]])
+    for r, (kind, *rest) in readings:
+        if kind == "lack":
+            ev.lack(rest[0])
             continue
-        metric = (c or p or d).metric
-        if d is not None and p is not None:  # the change and the base, both stated: the rate's own operands
-            num, den, used = Interval.around(signed(ctx, d), fact_half_unit(d)), Interval.of(p), [p, d]
-        elif d is not None and c is not None:
-            dv = Interval.around(signed(ctx, d), fact_half_unit(d))
-            num, den, used = dv, Interval.of(c) - dv, [c, d]
-        elif p is not None and c is not None:
-            num, den, used = Interval.of(c) - Interval.of(p), Interval.of(p), [c, p]
-        else:
-            ev.lack(ctx.name(metric, "prior_year"))
+        if kind == "skip":
             continue
-        if den.lo <= 0 <= den.hi:
+        c, p, d, used, num, den, metric = rest
+        if claims[tuple(id(f) for f in used)] > 1:
+            ev.lack(ctx.name(a.rate) + "所比较的数（多个增长率共用同一组数字）")
             continue
         stated = signed(ctx, r)
         dec = decimals_of(r.value, r.decimals)
@@ -413,6 +399,36 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
         ev.fail([r, *used], computed.mid, stated, stated - computed.mid, tol,
                 metric_name=ctx.name(metric), stated=fmt(stated) + "%", expected=fmt(mid) + "%", current=current_shown,
                 prior=prior_shown, difference=fmt(abs(stated - mid)), tolerance=fmt(tol.quantize(Decimal("0.0001"))), subject=_subject_name(r.subject))
+
+
+def _growth_operands(ctx: Ctx, a: GrowthArgs, r: Fact) -> tuple:
+    """("judge", c, p, d, used, num, den, metric) for one growth rate, or ("lack", what) / ("skip",)."""
+    s, e = ctx.sentence_of(r)
+    near = [f for f in ctx.facts if s <= f.start < e and f is not r and f.value is not None and f.metric != a.rate and f.start <= r.start]
+    changes = [f for f in near if (f.stage == "change" or _says_change(ctx, f)) and f.unit not in ("%", "％")]
+    d = changes[-1] if changes else None
+    # the compared figure is the sentence's topic: the last figure before the change that is not a bracketed part
+    before = [f for f in near if (d is None or f.start < d.start) and f.stage not in ("change", "prior_year") and not _says_change(ctx, f) and f.unit not in ("%", "％")]
+    prior = [f for f in before if _says_prior(ctx, f)] + [f for f in near if f.stage == "prior_year"]
+    topics = [f for f in before if f.parent is None and not _says_prior(ctx, f) and not _in_brackets(ctx, f, d.start if d else r.start)
+              and not _listed_under(ctx, f, before, s)]
+    c = topics[-1] if topics else None
+    p = max(prior, key=lambda f: f.start) if prior else None
+    if c is None and p is None and d is None:
+        return ("lack", ctx.name(a.rate) + "所比较的数")
+    metric = (c or p or d).metric
+    if d is not None and p is not None:  # the change and the base, both stated: the rate's own operands
+        num, den, used = Interval.around(signed(ctx, d), fact_half_unit(d)), Interval.of(p), [p, d]
+    elif d is not None and c is not None:
+        dv = Interval.around(signed(ctx, d), fact_half_unit(d))
+        num, den, used = dv, Interval.of(c) - dv, [c, d]
+    elif p is not None and c is not None:
+        num, den, used = Interval.of(c) - Interval.of(p), Interval.of(p), [c, p]
+    else:
+        return ("lack", ctx.name(metric, "prior_year"))
+    if den.lo <= 0 <= den.hi:
+        return ("skip",)
+    return ("judge", c, p, d, used, num, den, metric)
 
 
 PRIOR = regex.compile(r"(比|较|同比|与)?(上年|去年|上一年度?|上年度|(?:19|20)\d{2}\s*年)(同期)?(的)?(决算数|预算数|实际数)?(为|是)?\s*$")
