@@ -70,7 +70,9 @@ def extract(doc: Document) -> TableResult:
         _guarded(doc, table_id, _read_into, doc, out, ids, table_id, rows, span, origin, confidence=1.0, ctx=ctx)
     claimed = list(out.regions) + [(t.start, t.end) for t in doc.tables if t.start is not None and t.end is not None]
     for tt in _guarded(doc, "text", tableshapes.find, doc, claimed) or []:
-        if tt.kind == "scrambled":
+        if tt.kind == "generic":
+            _guarded(doc, tt.id, _read_generic, doc, out, ids, tt.id, tt.rows, (tt.start, tt.end), "text", 0.9)
+        elif tt.kind == "scrambled":
             res = _guarded(doc, tt.id, tablescramble.read_scrambled, doc, tt)
             facts = _unique(res.facts, ids) if res else []
             if facts:
@@ -96,11 +98,25 @@ def _read_into(doc, out, ids, table_id, rows, span, origin, confidence, ctx) -> 
     reader = Reader(doc, table_id, span, origin, confidence)
     reader.subject = ctx["subject"]
     reader.read(rows)
+    if not reader.facts and not reader.mode:  # not a 自评表 form: row label × column header
+        _read_generic(doc, out, ids, table_id, rows, span, origin, confidence)
+        return
     ctx["subject"] = reader.subject
     facts = _unique(reader.facts, ids)
     if facts:
         out.facts.extend(facts)
         out.findings.extend(reader.findings)
+        if span[0] is not None and span[1] is not None and span[1] > span[0]:
+            out.regions.append(span)
+
+
+def _read_generic(doc, out, ids, table_id, rows, span, origin, confidence) -> None:
+    from . import tablegeneric
+
+    reader = Reader(doc, table_id, span, origin, confidence)
+    facts = _unique(tablegeneric.read(doc, reader, rows), ids)
+    if facts:
+        out.facts.extend(facts)
         if span[0] is not None and span[1] is not None and span[1] > span[0]:
             out.regions.append(span)
 

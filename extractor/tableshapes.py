@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from . import tablegeneric
 from .model import Document
 from .tables import Tok
 from .tablevocab import match, norm, parse_cell, vocab
@@ -45,6 +46,10 @@ def find(doc: Document, claimed: list[tuple[int, int]]) -> list[TextTable]:
             continue
         seg = text[a:b]
         if not _has_vocab(seg):
+            if tablegeneric.looks_generic([norm(x) for x in _PIPE.split(seg)]):
+                rows = _generic_rows(text, a, b)
+                out.append(TextTable(f"tx{len(out) + 1}", "generic", a, b, rows))
+                taken.append((a, b))
             continue
         rows, kind = _rows_of(text, a, b)
         out.append(TextTable(f"tx{len(out) + 1}", kind, a, b, rows))
@@ -58,7 +63,28 @@ def find(doc: Document, claimed: list[tuple[int, int]]) -> list[TextTable]:
 
     for a, b in scrambled_regions(text, taken):
         out.append(TextTable(f"tx{len(out) + 1}", "scrambled", a, b))
+        taken.append((a, b))
+    keys = [norm(text[s:e]) for s, e in lines]
+    for a, b in tablegeneric.line_regions(text, lines, keys, taken):
+        toks = [piece for s, e in lines if a <= s < b for word in _figure_words(text, s, e) for piece in unglue(word)]
+        out.append(TextTable(f"tx{len(out) + 1}", "generic", a, b, [[t for t in toks if t.end > t.start]]))
+        taken.append((a, b))
     return out
+
+
+_PIPE = regex.compile(r"\|")
+
+
+def _generic_rows(text: str, a: int, b: int) -> list[list[Tok]]:
+    """A generic table joined by ``|``: one row per line when lines hold several cells (empty cells kept,
+    they place the figures); one cell per line (``2840 |``) gives a single stream, cut by the reader."""
+    seg_lines = [(a + m.start(), a + m.end()) for m in _LINE.finditer(text[a:b]) if text[a + m.start() : a + m.end()].strip()]
+    multi = sum(1 for s, e in seg_lines if text[s:e].count("|") >= 2)
+    if multi >= max(2, len(seg_lines) // 2):
+        rows, _ = _rows_of(text, a, b, cut=False)
+        return rows
+    toks = [piece for cs, ce in _cells(text, a, b) if ce > cs for piece in unglue(Tok(text[cs:ce], cs, ce))]
+    return [toks]
 
 
 def _overlaps(a: int, b: int, spans) -> bool:
@@ -183,7 +209,7 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _rows_of(text: str, a: int, b: int) -> tuple[list[list[Tok]], str]:
+def _rows_of(text: str, a: int, b: int, cut: bool = True) -> tuple[list[list[Tok]], str]:
     seg_lines = [(a + m.start(), a + m.end()) for m in _LINE.finditer(text[a:b]) if m.end() > m.start()]
     pipe = [(s, e) for s, e in seg_lines if "|" in text[s:e]]
     lead = [(s, e) for s, e in pipe if text[s:e].lstrip().startswith("|")]
@@ -208,9 +234,11 @@ def _rows_of(text: str, a: int, b: int) -> tuple[list[list[Tok]], str]:
                 cells = cells[1:]
             rows.append([piece for cs, ce in cells for piece in unglue(Tok(text[cs:ce], cs, ce))])
         # a reader that reflowed the text may have joined rows: cut again where a row label begins
+        if not cut:
+            return _number([r for r in rows if r]), kind
         return _number([sub for r in rows if r for sub in segment(r)]), kind
     toks = [piece for cs, ce in _cells(text, a, b) for piece in unglue(Tok(text[cs:ce], cs, ce))]
-    return segment(toks), kind
+    return (segment(toks) if cut else [toks]), kind
 
 
 def _label_line_starts(text: str, seg_lines: list[tuple[int, int]]) -> list[int]:

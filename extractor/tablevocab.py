@@ -52,6 +52,18 @@ class Level1Of(Strict):
     pattern: str
 
 
+class Family(Strict):
+    id: str
+    total: str
+    members: list[str]
+
+
+class Stage(Strict):
+    id: str
+    stage: str
+    pattern: str
+
+
 class Mismatch(Strict):
     wanyuan_above: str
     yuan_below: str
@@ -80,6 +92,14 @@ class TablesFile(Strict):
     not_met_cues: str
     unit_mismatch: Mismatch
     level1_of: list[Level1Of]
+    generic_metrics: list[RowLabel]
+    generic_total: str
+    families: list[Family]
+    generic_stages: list[Stage]
+    generic_year: str
+
+
+GENERIC_STAGES = {"growth", "change", "prior_year", "initial_budget", "adjusted_budget", "actual"}
 
 
 BUDGET_FIELDS = {"initial_budget", "adjusted_budget", "actual", "weight", "rate", "score", "reason"}
@@ -120,6 +140,11 @@ class Vocab:
     wanyuan_above: Decimal
     yuan_below: Decimal
     level1_of: tuple[Entry, ...]
+    generic_metrics: tuple[Entry, ...] = ()
+    generic_total: regex.Pattern | None = None
+    families: tuple[tuple[str, str, frozenset[str]], ...] = ()  # (id, total metric, member metrics)
+    generic_stages: tuple[Entry, ...] = ()
+    generic_year: regex.Pattern | None = None
 
 
 @functools.lru_cache(maxsize=1)
@@ -182,7 +207,17 @@ def build(directory: Path | None = None) -> Vocab:
         wanyuan_above=above,
         yuan_below=below,
         level1_of=entries(f.level1_of, "level1", "level1_of"),
+        generic_metrics=entries(f.generic_metrics, "metric", "generic_metrics"),
+        generic_total=rx(f.generic_total, "generic_total"),
+        families=_families(f.families),
+        generic_stages=entries(f.generic_stages, "stage", "generic_stages", GENERIC_STAGES),
+        generic_year=rx(f.generic_year, "generic_year"),
     )
+
+
+def _families(items) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    patterns.check_unique(FILE, [i.id for i in items])
+    return tuple((i.id, i.total, frozenset(i.members)) for i in items)
 
 
 _WS = regex.compile(r"\s+")

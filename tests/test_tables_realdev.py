@@ -290,7 +290,9 @@ def test_generated_forms_recall_and_precision(tmp_path):
 
 
 TABLE_METRICS = {"project_total", "general_budget_appropriation", "carryover_opening", "other_income", "execution_rate",
-                 "weight", "score", "score_total", "indicator"}
+                 "weight", "score", "score_total", "indicator",
+                 # the 预算执行表 (generic table: row label × stage column)
+                 "expenditure_total", "basic_expenditure", "personnel_expenditure", "public_expenditure", "project_expenditure"}
 
 
 def _gold_key(g):
