@@ -23,7 +23,7 @@ from .readers import pdf as pdf_reader
 from .readers import text as text_reader
 from .segment import metadata, sections, sentences
 
-__all__ = ["read", "from_text", "from_pages", "sniff"]
+__all__ = ["read", "from_text", "from_pages", "sniff", "is_report_text"]
 
 
 def sniff(data: bytes) -> str:
@@ -122,7 +122,16 @@ def _read(p: Path, data: bytes, limits: Limits) -> Document:
         raise UnreadableReport("too_large", p, f"{len(doc.text)} characters > limit {limits.max_total_chars}")
     if not doc.text.strip():
         raise UnreadableReport("empty", p, "no text after reading")
+    if not is_report_text(doc.text):
+        raise UnreadableReport("not_a_report", p, "no budget or performance vocabulary in the text (patterns/layout.yaml report_cues)")
     return doc
+
+
+def is_report_text(text: str) -> bool:
+    """Does the text hold any budget/performance word at all?  Conservative: one cue anywhere is enough."""
+    from .normalize import layout
+
+    return layout().report_cues.search(text) is not None
 
 
 def _markup_doc(got: markup.MarkupRead, p: Path, doc_id: str, fmt: str) -> Document:

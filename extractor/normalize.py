@@ -112,6 +112,7 @@ class _LayoutFile(patterns.Strict):
     reflow: _Reflow
     pinyin_noise: str
     traditional: _Traditional | None = None
+    report_cues: str = "(?s:.)"  # a document with none of these words is not a report (not_a_report)
     metadata: _Meta
 
 
@@ -149,6 +150,7 @@ class Layout:
         self.new_field = c(f.reflow.new_field, "reflow.new_field")
         self.no_line_start = c(f.reflow.no_line_start, "reflow.no_line_start")
         self.pinyin = c(f.pinyin_noise, "pinyin_noise")
+        self.report_cues = c(f.report_cues, "report_cues")
         self.traditional = dict(zip(f.traditional.from_, f.traditional.to)) if f.traditional else {}
         m = f.metadata
         self.meta = m
@@ -369,6 +371,15 @@ def _first_token(b: str) -> str:
     return m.group(0) if m else ""
 
 
+_GAP = re.compile(r"(?<=\S)[ \t\u3000\u00a0\u2002\u2003\u2009\u202f]{2,}(?=\S)")  # a column gap between two cells
+_FIGURES_ONLY = re.compile(r"[-+−]?\d[\d,.]*[%％]?(?:[ \t\u3000]+[-+−]?\d[\d,.]*[%％]?)+")
+
+
+def is_table_row(line: str) -> bool:
+    """A line of a flattened table: cells split by `` | ``, cells apart by a gap of 2+ spaces, or figures only."""
+    return " | " in line or bool(_GAP.search(line)) or bool(_FIGURES_ONLY.fullmatch(line))
+
+
 def _join(a: str, b: str, width: Wrap | None, lay: Layout, full: bool | None = None) -> str:
     """The separator between line ``a`` and the next line ``b``: '' (join), ' ' or '\\n' (paragraph).
 
@@ -378,6 +389,8 @@ def _join(a: str, b: str, width: Wrap | None, lay: Layout, full: bool | None = N
         return ""  # 1,540. / 23  and  4,4 / 63.51
     if (a[-1:].isdigit() or a[-1:] in "万亿") and lay.unit_continuation.match(b):
         return ""  # 22,719.86 万 / 元
+    if is_table_row(a) or is_table_row(b):
+        return "\n"  # a flattened table row (cells apart by `` | `` or a column gap, or figures only) is never prose
     if lay.no_line_start.match(b):
         return ""  # a paragraph never opens with a comma or a closing bracket
     if width is None and full is None:
@@ -453,17 +466,26 @@ def _clean(text: str, cpage: array, csrc: array, lay: Layout) -> tuple[str, arra
     for i in _flattened_wrap_spaces(text):
         if i not in breaks and not (i >= 2 and i - 2 in breaks and text[i - 1] in "一二三四五六七八九十"):
             delete[i] = 1  # (keep the space of a "一 绩效…" heading marker)
+    cells: list[int] = []  # a column gap (2+ spaces between two characters of a line) becomes the cell separator " | "
     for m in re.finditer(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u202f]{2,}", text):
+        if m.start() and text[m.start() - 1] not in "\n|｜" and m.end() < len(text) and text[m.end()] not in "\n|｜":
+            cells.append(m.start())
         for i in range(m.start() + 1, m.end()):
             delete[i] = 1
     out = list(text.translate(_FOLD))
     for i in breaks:
         out[i] = "\n"
-    if any(delete):
+    for i in cells:
+        out[i] = " | "  # three characters, each mapped to the gap's first space
+    if any(delete) or cells:
         keep = [i for i in range(len(text)) if not delete[i]]
+        if cells:
+            cpage = array("i", (cpage[i] for i in keep for _ in out[i]))
+            csrc = array("i", (csrc[i] for i in keep for _ in out[i]))
+        else:
+            cpage = array("i", (cpage[i] for i in keep))
+            csrc = array("i", (csrc[i] for i in keep))
         out = [out[i] for i in keep]
-        cpage = array("i", (cpage[i] for i in keep))
-        csrc = array("i", (csrc[i] for i in keep))
     text = "".join(out)
     text = text.translate(_SIMPLIFY)
     text = _NUM_PUNCT.sub(lambda m: _MAP_PUNCT[m.group(0)], text)

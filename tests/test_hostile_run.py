@@ -133,7 +133,7 @@ def test_run_finishes(hostile_run):
     "name",
     [
         "zero.pdf", "junk.pdf", "truncated.pdf", "locked.pdf", "bomb.docx", "xxe.docx", "nested.html",
-        pytest.param("invoice.pdf", marks=pytest.mark.xfail(strict=True, reason="no stage emits not_a_report yet: an invoice goes through as a report")),
+        "invoice.pdf",
     ],
 )
 def test_broken_file_has_its_reason(hostile_run, name):
