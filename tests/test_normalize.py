@@ -246,3 +246,48 @@ def test_any_text_normalizes_with_intact_provenance(raw):
         assert 0 <= s.start < s.end <= len(doc.text)
     for sec in doc.sections:
         assert 0 <= sec.start <= sec.end <= len(doc.text)
+
+
+# --------------------------------------------------------------------------- flattened table rows inside wrapped prose
+
+_PROSE = [
+    "年初本单位收入预算 22,719.86 万元，全部为一般公共预算财政",
+    "拨款收入，比上年增加17,019.31万元，增长率为298.56%，增长",
+    "的主要原因是增加了一项专项费用，其中采购货物的情况如下表",
+]
+
+
+@pytest.mark.parametrize(
+    "rows, kept",
+    [
+        (["项目资金（万元） | 年初预算数 | 全年预算数", "年度资金总额 | 2369.00 | 2321.62"], ["项目资金（万元） | 年初预算数 | 全年预算数", "年度资金总额 | 2369.00 | 2321.62"]),
+        (["项目资金（万元）      年初预算数     全年预算数", "年度资金总额          2369.00       2321.62"], ["项目资金（万元） | 年初预算数 | 全年预算数", "年度资金总额 | 2369.00 | 2321.62"]),
+        (["2369.00 2321.62 98.00%", "1,200.00 1,180.50 98.38%"], ["2369.00 2321.62 98.00%", "1,200.00 1,180.50 98.38%"]),
+    ],
+    ids=["pipe-cells", "column-gaps", "figures-only"],
+)
+def test_flattened_table_rows_keep_their_lines(rows, kept):
+    doc = from_text(_seedlike(_PROSE + rows + _PROSE))
+    lines = doc.text.split("\n")
+    for row in kept:
+        assert row in lines, doc.text
+    assert "其中采购货物的情况如下表\n" in doc.text  # the prose line before the table is not glued to it
+
+
+def test_column_gap_minimal_input_keeps_three_lines():
+    doc = from_text("…其中采购货物\n项目资金（万元）      年初预算数     全年预算数\n年度资金总额          2369.00       2321.62\n")
+    assert doc.text.split("\n") == ["…其中采购货物", "项目资金（万元） | 年初预算数 | 全年预算数", "年度资金总额 | 2369.00 | 2321.62"]
+    i = doc.text.index("2369.00")
+    assert doc.pages[0].text[doc.char_src[i] : doc.char_src[i] + 7] == "2369.00"
+    bar = doc.text.index(" | ")
+    assert {doc.pages[0].text[doc.char_src[k]] for k in range(bar, bar + 3)} == {" "}  # the separator maps to the gap
+
+
+def test_empty_markup_cell_is_not_a_new_column():
+    doc = from_text("合计 | 100.00 |  |\n")
+    assert doc.text == "合计 | 100.00 | |"
+
+
+def test_single_spaces_in_prose_are_not_cells():
+    doc = from_text("日常公用经费 188.03 万元，执行率 98.5%。\n")
+    assert " | " not in doc.text

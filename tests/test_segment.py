@@ -175,3 +175,12 @@ def test_file_name_is_a_last_resort_title():
     m = metadata("一、部门基本情况\n本单位年度预算 100.00 万元。", source="2021年某某市发展和改革局部门整体支出绩效自评报告.pdf")
     assert (m.department, m.year, m.kind) == ("某某市发展和改革局", 2021, "department_overall")
     assert metadata("本单位年度预算 100.00 万元。", source="scan_0001.pdf").department is None
+
+
+def test_seed_quote_is_the_whole_wrapped_sentence(seed_path):
+    """A sentence wrapped over several ~30-character lines is one Sentence; a figure's quote is all of it."""
+    from extractor import ingest
+
+    doc = ingest.read(seed_path)
+    i = doc.text.index("287,926.21")
+    assert doc.quote(i, i + len("287,926.21")) == "项目支出决算数 287,926.21 万元，其中基本建设类项目 537.69 万元。"
