@@ -98,7 +98,8 @@ def _read_into(doc, out, ids, table_id, rows, span, origin, confidence, ctx) -> 
     reader = Reader(doc, table_id, span, origin, confidence)
     reader.subject = ctx["subject"]
     reader.read(rows)
-    if not reader.facts and not reader.mode:  # not a 自评表 form: row label × column header
+    if not reader.facts and not reader.mode and reader.subject == ctx["subject"]:
+        # not a 自评表 form (nor its title block): row label × column header
         _read_generic(doc, out, ids, table_id, rows, span, origin, confidence)
         return
     ctx["subject"] = reader.subject

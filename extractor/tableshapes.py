@@ -277,6 +277,14 @@ def unglue(tok: Tok) -> list[Tok]:
     (``9.37其中：当年财政拨款``, ``得分年度资金总额``, ``—上年结转资金``)."""
     v = vocab()
     key = tok.key
+    tail = _LABEL_FIGS.match(tok.raw)
+    if tail and _starter(norm(tail.group("label")), v):
+        # a row label and its figures on one line (line breaks lost): 年度资金总额22,798.00 25,533.76
+        lab = tail.group("label").rstrip()
+        out = [Tok(lab, tok.start, tok.start + len(lab))]
+        base = tok.start + tail.start("figs")
+        out += [Tok(m.group(), base + m.start(), base + m.end()) for m in regex.finditer(r"\S+", tail.group("figs"))]
+        return out
     if not key or _starter(key, v) or len(key) < 3:
         return [tok]
     for i in range(1, len(key) - 1):
@@ -295,6 +303,10 @@ def unglue(tok: Tok) -> list[Tok]:
         cut = tok.start + at
         return [Tok(left.rstrip(), tok.start, tok.start + len(left.rstrip())), *unglue(Tok(right, cut, tok.end))]
     return [tok]
+
+
+_FIG = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?"
+_LABEL_FIGS = regex.compile(rf"^(?P<label>.*?[^\d\s.,%+\-])\s*(?P<figs>{_FIG}(?:\s+{_FIG})*)\s*$")
 
 
 def _raw_index(raw: str, k: int) -> int | None:
