@@ -29,6 +29,8 @@ Decisions (documented for the stages that consume this):
 
 from __future__ import annotations
 
+import dataclasses
+
 import functools
 import re
 from bisect import bisect_left, bisect_right
@@ -87,6 +89,11 @@ class Header(Strict):
     regex: str
 
 
+class RangeSpec(Strict):
+    id: str
+    dash: str  # between the two bounds (10-20万元, 3至5人)
+
+
 class NumbersFile(Strict):
     pieces: dict[str, str]
     amount_units: list[Unit]
@@ -98,6 +105,7 @@ class NumbersFile(Strict):
     unit_headers: list[Header]
     block_extent: int = 3000
     block_breakers: list[str] = []
+    range: RangeSpec | None = None
 
 
 # --------------------------------------------------------------------------- grammar
@@ -145,6 +153,8 @@ class Grammar:
     block_breakers: frozenset[str]
     rule_filters: dict[str, list[_Filter]]
     yuan_places: dict[str, int]  # amount unit -> log10 of its value in 元
+    range_id: str | None = None
+    range_dash: regex.Pattern | None = None  # fullmatches the text between the bounds of a range
 
 
 def _at_end(pattern: str) -> str:
@@ -161,7 +171,7 @@ def grammar(directory: str | None = None) -> Grammar:
     from pathlib import Path
 
     spec = load("numbers", NumbersFile, Path(directory) if directory else None)
-    check_unique(FILE, [r.id for r in spec.rules] + [m.id for m in spec.masks] + [f.id for f in spec.filters] + [h.id for h in spec.unit_headers])
+    check_unique(FILE, [r.id for r in spec.rules] + [m.id for m in spec.masks] + [f.id for f in spec.filters] + [h.id for h in spec.unit_headers] + ([spec.range.id] if spec.range else []))
     rule_ids = [r.id for r in spec.rules]
     for f in spec.filters:
         for rid in f.rules:
@@ -217,7 +227,9 @@ def grammar(directory: str | None = None) -> Grammar:
     yuan_places = {u.unit: _yuan_places(u) for u in spec.amount_units}
     return Grammar(scanner, branch_groups, rule_ids, {r.id: r.kind for r in spec.rules}, masks, [m.id for m in spec.masks], filters, headers,
                    amount_units, count_units, comparators, spec.block_extent, prefilter, frozenset(spec.block_breakers),
-                   rule_filters, yuan_places)
+                   rule_filters, yuan_places,
+                   spec.range.id if spec.range else None,
+                   compile_pattern(spec.range.dash, pieces, FILE, spec.range.id) if spec.range else None)
 
 
 def _compile_expanded(pattern: str, entry: str):
@@ -436,6 +448,7 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
     out: list[Quantity] = []
     closed: set[int] = set()  # headers whose block a later quantity ended
     rule_ids = g.rule_ids
+    last_fields: tuple | None = None  # raw fields of out[-1] (a range's lower bound takes the upper bound's unit)
     for m in _scan(g, text):
         i = int(m.lastgroup[1:])
         rule = rule_ids[i]
@@ -475,8 +488,40 @@ def find_in(text: str, offset: int = 0, doc: Document | None = None, default_uni
                     or rule.endswith("_cell")
                 ):
                     closed.add(h)
+        if g.range_dash is not None and out and last_fields is not None and q.unit:
+            low = _range_low(g, text, offset, out[-1], last_fields, q, fields, rule)
+            if low is not None:
+                out[-1] = low
+                q = dataclasses.replace(q, comparator="≤", rule=g.range_id)
         out.append(q)
+        last_fields = fields
     return out
+
+
+def _range_low(g: Grammar, text: str, offset: int, prev: Quantity, prev_fields: tuple, q: Quantity, fields: tuple, rule: str) -> Quantity | None:
+    """``prev`` as the lower bound of the range ``prev``–``q`` (10-20万元, 3至5人, 95%～98%), or None.
+
+    Only a bare number or one in ``q``'s own unit, joined to ``q`` by a range dash alone, with a lower
+    value than ``q`` (``1000-800万元`` is a subtraction, not a range).
+    """
+    if prev.comparator is not None or q.kind not in ("amount", "rate", "count"):
+        return None
+    bare = prev.rule == "number.bare" and not prev.unit
+    if not bare and (prev.unit != q.unit or prev.kind != q.kind):
+        return None
+    gap_s, gap_e = prev.span.end - offset, q.span.start - offset
+    if gap_e - gap_s > 6 or not g.range_dash.fullmatch(text, gap_s, gap_e):
+        return None
+    if bare:
+        num, _, _, _, _, sign = prev_fields
+        low = _build(g, (num, fields[1], fields[2], None, None, sign), prev.surface, prev.span, rule, None, "inline")
+        if low is None:
+            return None
+    else:
+        low = prev
+    if low.value >= q.value:
+        return None
+    return dataclasses.replace(low, comparator="≥", rule=g.range_id)
 
 
 _BEFORE = 12  # a comparator, a sign or a table-cell bar may precede the numeral's first digit

@@ -117,7 +117,14 @@ CASES: list[tuple[str, str, str]] = [
     ("rate-cell-ge", "≥ | 95 | % | 95", "rate 95 % ≥ ; count 95 _"),
     ("rate-scrambled", "=100% 100% 10 10", "rate 100 % = ; rate 100 % ; count 10 _ ; count 10 _"),
     ("rate-neg", "增长率为-3.5%", "rate -3.5 %"),
-    ("rate-range", "满意度90%-95%", "rate 90 % ; rate 95 %"),
+    ("rate-range", "满意度90%-95%", "rate 90 % ≥ ; rate 95 % ≤"),
+    # ---- ranges: two quantities, lower bound ≥ and upper bound ≤, both in the upper bound's unit
+    ("amount-range-dash", "补助标准为每人10-20万元", "amount 10 万元 ≥ ; amount 20 万元 ≤"),
+    ("amount-range-zhi", "单个项目资助 50 至 100 万元", "amount 50 万元 ≥ ; amount 100 万元 ≤"),
+    ("amount-range-tilde", "每场活动经费1～3万元", "amount 1 万元 ≥ ; amount 3 万元 ≤"),
+    ("count-range", "每批培训30-50人", "count 30 人 ≥ ; count 50 人 ≤"),
+    ("subtraction-not-range", "结余 1000 - 800 万元", "count 1000 _ ; amount -800 万元"),
+    ("descending-not-range", "由1000-800万元", "count 1000 _ ; amount 800 万元"),
     ("rate-down", "比上年决算数下降86.62%", "rate 86.62 %"),
     ("rate-85", "执行率 86.19%", "rate 86.19 %"),
     ("rate-below-90", "预算执行率未达到90%的需说明原因", "rate 90 %"),
@@ -214,6 +221,9 @@ CASES: list[tuple[str, str, str]] = [
     ("datetime", "时间:2023-03-30 17:56", ""),
     ("time-seconds", "2023-02-25 17:30:11", ""),
     ("month-range", "1-12月", ""),
+    ("month-range-emdash", "全年1—12月累计", ""),
+    ("month-range-zhi", "1至12月", ""),
+    ("quarter-range-then-rate", "第1-3季度完成率95%", "rate 95 %"),
     ("as-of-date", "截止2022年12月8日", ""),
     # ---- must stay silent: document numbers
     ("wenhao-seed", "（福编［2012]4 号）规定", ""),
@@ -424,7 +434,7 @@ def test_cli_table_and_missing_file(tmp_path, capsys):
     from extractor.cli import main
 
     f = tmp_path / "r.txt"
-    f.write_text("解决企业问题 2384 个。\n", encoding="utf-8")
+    f.write_text("项目绩效：解决企业问题 2384 个。\n", encoding="utf-8")  # a file with no report word at all is refused (not_a_report)
     assert main(["quantities", str(f)]) == 0
     assert "2384" in capsys.readouterr().out
     assert main(["quantities", str(tmp_path / "nope.txt")]) == 3
