@@ -24,6 +24,7 @@ from decimal import Decimal
 
 import regex
 
+from . import facts_cells
 from . import labels as L
 from .model import Document, Fact, Quantity
 
@@ -35,9 +36,14 @@ _FILLER = regex.compile(r"(?:为|是|达到|达|共计|合计|共|约|均|总计
 _LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|另|此外)+")
 _BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|比|较|其中|本单位|本部门|部门")
 _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
-_PRIOR_VALUE = regex.compile(r"(?:上年|上一年度?|去年)(?:同期)?(?:的|决算数?|预算数?|数)?(?:为|是)?\s*$")
+_PRIOR_VALUE = regex.compile(
+    r"(?:上年度?|上一年度?|去年|(?:比|较|与|同比)\s*\d{4}\s*年度?)(?:同期)?(?:的|决算数?|预算数?|数)?(?:为|是)?\s*$")
+_COMPARED = regex.compile(r"(?:比|较|与|同比)\s*(?:上年度?|上一年度?|去年|\d{4}\s*年度?)(?:同期)?的?\s*$")
+_THIS_PROJECT = regex.compile(r"^\s*(?:该|本|此)(?:项目|专项)")
 _GENERIC_NAME = regex.compile(r"^(?:重点|其他|主要|各|本|该|所有|部分|相关|专项|财政|预算)*(?:项目|专项|经费|专项资金)$")
 _RATE_KINDS = ("rate", "percentage_points")
+_SCALES = {"十": Decimal(10), "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000), "十万": Decimal(100000),
+           "百万": Decimal(1000000), "千万": Decimal(10000000), "亿": Decimal(100000000)}
 
 
 @dataclass(slots=True)
@@ -47,6 +53,7 @@ class _Ctx:
     masked: str  # doc.text with short bracket groups blanked, for clause splitting
     scopes: list[tuple[int, int, str]]
     sentence_subject: dict[int, str] = dataclasses.field(default_factory=dict)  # sentence start -> named project/category
+    cells: list = dataclasses.field(default_factory=list)  # value cells of one-cell-per-line tables (facts_cells)
 
 
 # --------------------------------------------------------------------------- public
@@ -57,7 +64,7 @@ def extract(doc: Document, skip=()) -> list[Fact]:
     r = L.rules()
     found = _quantities(doc)
     qs = sorted((q for q in found if not _inside(q.span.start, q.span.end, skip)), key=lambda q: (q.span.start, q.span.end))
-    ctx = _Ctx(doc, r, _mask(doc), subject_scopes(doc, r))
+    ctx = _Ctx(doc, r, _mask(doc), subject_scopes(doc, r), cells=facts_cells.find(doc) if qs else [])
     facts: list[Fact] = []
     primary: list[Fact] = []  # one per quantity, in order: the facts later quantities look back at
     n = 0
@@ -117,6 +124,9 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
     stage: str | None = None
     extra_metrics: list[tuple[L.MetricRule, str]] = []
 
+    cell = facts_cells.at(ctx.cells, start, end)
+    if cell is not None:
+        return _cell_fact(ctx, q, cell, new_id)
     formula = _formula(ctx, q, seg_start)
     row = _table_row(ctx, q) if formula is None else None
     if row is not None:
@@ -157,10 +167,11 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         elif kind == "count" and (after := _label_after(ctx, q)) is not None:
             lm = after  # "增加 5 名劳务人员": a count names what it counts after the unit
             metric, rule, conf, label_text = lm.rule.metric, lm.rule.id, 0.85, lm.text
-        elif change is not None and kind == "amount":
-            prev = next((f for f in reversed(in_sentence) if f.kind == "amount" and f.parent is None), None)
+        elif (change is not None or _COMPARED.search(left)) and kind == "amount":
+            # "…（a，b），比上年增加 X" / "比上年的 X": the change and last year's figure belong to the head total
+            prev = next((f for f in reversed(in_sentence) if f.kind == "amount" and f.parent is None and f.stage != "change"), None)
             metric = prev.metric if prev else "other"
-            rule, label_text, conf = change, _free_label(left), 0.75
+            rule, label_text, conf = change or "stage.prior", _free_label(left), 0.75
         else:
             heading = _previous_metric(ctx, left, start, kind, before) or _heading_metric(ctx, left, start, kind)
             if heading is not None:
@@ -198,10 +209,14 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         subject = _subject(ctx, start, s_start)
     if subject != "department" and metric in r.spec.project_scope_metrics:
         metric, conf = "project_total", conf - 0.05
+    if metric in r.spec.standalone_metrics:
+        parent = None  # 授予中小企业合同金额 overlaps goods/works/services: not a part of the total
     sk = doc.source_kind_at(start)
     if sk == "ocr":
         conf *= 0.8
     base = _fact(ctx, q, new_id(), subject, metric, stage or "none", label_text or q.surface, rule, conf, parent, sk)
+    if kind == "count" and q.scale in _SCALES:
+        base.value = q.value * _SCALES[q.scale]  # "319 万只" is 3,190,000 只; the quote keeps 319 万只
     rows = [base]
     for extra_rule, text in extra_metrics:
         rows.append(_fact(ctx, q, new_id(), subject, extra_rule.metric, base.stage, text, extra_rule.id, conf, parent, sk))
@@ -229,6 +244,26 @@ def _fact(ctx: _Ctx, q: Quantity, fid: str, subject: str, metric: str, stage: st
     )
 
 
+def _cell_fact(ctx: _Ctx, q: Quantity, cell: facts_cells.Cell, new_id) -> list[Fact]:
+    """A figure in a one-cell-per-line table no reader claimed: its own row label × column header, lower confidence."""
+    metric, stage, rule, label, unit = facts_cells.label(cell, q.kind, ctx.doc.metadata.year, ctx.r)
+    start = q.span.start
+    sk = ctx.doc.source_kind_at(start)
+    conf = (0.7 if metric != "other" else 0.5) * (0.8 if sk == "ocr" else 1.0)
+    subject = _subject(ctx, start)
+    if subject != "department" and metric in ctx.r.spec.project_scope_metrics:
+        metric = "project_total"
+    f = _fact(ctx, q, new_id(), subject, metric, stage, label or q.surface, rule, conf, None, sk)
+    if "\n" in q.surface:  # "687.72\n项目支出": the next cell's first character is not a unit
+        f.unit, f.end, f.kind, f.value_wanyuan = "", cell.end, "count", None
+    if unit and not f.unit:
+        wan = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}.get(unit)
+        f.unit = unit
+        f.kind = "rate" if unit == "%" else "amount" if wan is not None else f.kind
+        f.value_wanyuan = q.value * wan if wan is not None else None
+    return [f]
+
+
 # --------------------------------------------------------------------------- structure
 
 
@@ -247,18 +282,31 @@ def _mask(doc: Document) -> str:
         if nl >= 0:
             hard.add(nl)
     out = list(text)
+    prev_soft = False
     for m in regex.finditer(r"\n", text):
         i = m.start()
         before = text[:i].rstrip(" \t\u3000")[-1:]
         after = text[i + 1 : i + 6]
         line_start = text.rfind("\n", 0, i) + 1
         line = text[line_start:i]
+        soft = prev_soft
+        prev_soft = False
         if i in hard or not before or before in "。！？!?；;：:" or _LIST_START.match(after):
             continue
-        if len(line.strip()) < 12 or "|" in line:
-            continue  # a short line is a table cell or a title, not a wrapped sentence
+        if "|" in line:
+            continue
+        if len(line.strip()) < 12 and not (soft and line.strip() and _continues_with_figure(text, i + 1)):
+            continue  # a short line is a table cell or a title, not a wrapped sentence (unless a wrap runs on into a figure)
         out[i] = "□"
+        prev_soft = True
     return "".join(out)
+
+
+def _continues_with_figure(text: str, at: int) -> bool:
+    """The next line starts with a number that runs on as prose ("198.06 万元。"), not a bare table cell."""
+    nl = text.find("\n", at)
+    nxt = text[at: nl if nl >= 0 else len(text)].strip()
+    return bool(regex.match(r"[\d一二三四五六七八九十]", nxt)) and not facts_cells.is_value_cell(nxt)
 
 
 def _sentence_bounds(ctx: _Ctx, pos: int) -> tuple[int, int]:
@@ -355,6 +403,15 @@ def _named_subject(ctx: _Ctx, left: str, label_text: str, metric: str, s_start: 
 def _subject(ctx: _Ctx, pos: int, s_start: int | None = None) -> str:
     if s_start is not None and s_start in ctx.sentence_subject:
         return ctx.sentence_subject[s_start]
+    if s_start is not None and _THIS_PROJECT.match(ctx.doc.text[s_start:pos]):
+        # "该项目…" / "本项目…": the project named last in this section
+        sec = ctx.doc.section_at(s_start)
+        lo = sec.start if sec is not None else 0
+        named = [k for k in ctx.sentence_subject if lo <= k < s_start]
+        if named:
+            name = ctx.sentence_subject[max(named)]
+            ctx.sentence_subject[s_start] = name
+            return name
     best = None
     for s, e, name in ctx.scopes:
         if s <= pos < e and (best is None or s >= best[0]):

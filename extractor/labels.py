@@ -83,6 +83,8 @@ class MetricsFile(Strict):
     indicators: IndicatorSpec
     metrics: list[MetricRule]
     project_scope_metrics: list[str]
+    standalone_metrics: list[str] = []  # never a part of the amount before it (授予中小企业合同金额)
+    totals: dict[str, list[str]] = {}  # a total's metric -> the metrics of its parts (a 合计 column among them)
 
 
 # --------------------------------------------------------------------------- compiled
@@ -138,9 +140,13 @@ def build(spec: MetricsFile) -> Compiled:
                 raise PatternError(FILE, m.id, f"unknown kind {k!r}")
         if not m.labels or not m.examples:
             raise PatternError(FILE, m.id, "a metric needs at least one label and one example")
-    for name in spec.project_scope_metrics:
+    for name in spec.project_scope_metrics + spec.standalone_metrics:
         if name not in METRICS:
             raise PatternError(FILE, "project_scope_metrics", f"unknown metric {name!r}")
+    for total, parts in spec.totals.items():
+        for name in [total, *parts]:
+            if name not in METRICS:
+                raise PatternError(FILE, f"totals.{total}", f"unknown metric {name!r}")
     ind = spec.indicators
     return Compiled(
         spec=spec,

@@ -61,7 +61,7 @@ CASES = [
     ("remaining-quota",
      "调整后部门预算指标 500.00 万元，年度总支出 495.80 万元，剩余指标 4.20 万元，预算执行率为 99.16%。",
      [("expenditure_total", "adjusted_budget", "500.00"), ("expenditure_total", "actual", "495.80"),
-      ("unspent_budget", "none", "4.20"), ("execution_rate", "actual", "99.16")]),
+      ("unspent_budget", "actual", "4.20"), ("execution_rate", "actual", "99.16")]),
     ("flow-closes",
      "年初结转和结余 10.00 万元，本年收入 200.00 万元，支出 190.00 万元，年末结转和结余 20.00 万元。",
      [("carryover_opening", "actual", "10.00"), ("income_total", "actual", "200.00"),
@@ -136,7 +136,7 @@ def test_project_scope_runs_until_the_section_ends():
     assert triples(out, subject=True) == [
         ("project_total", "initial_budget", "500.00", "乡村道路改造"),
         ("project_total", "actual", "480.00", "乡村道路改造"),
-        ("unspent_budget", "none", "20.00", "乡村道路改造"),
+        ("unspent_budget", "actual", "20.00", "乡村道路改造"),
         ("basic_expenditure", "actual", "100.00", "department"),
     ]
 
@@ -265,3 +265,117 @@ def test_any_text_gives_facts_without_raising(text):
         assert 0 <= f.start < f.end <= len(doc.text)
         assert f.parent is None or f.parent in ids
         assert f.stage in ("initial_budget", "adjusted_budget", "actual", "prior_year", "change", "none")
+
+
+# --------------------------------------------------------------------------- second wave: defects from end-to-end runs
+
+WAVE2 = [
+    ("change-after-breakdown-takes-the-head-total",
+     "年初收入预算 500.00 万元（一般公共预算财政拨款 400.00 万元，其他收入 100.00 万元），比上年增加 79.92 万元。",
+     [("income_total", "initial_budget", "500.00"), ("general_budget_appropriation", "initial_budget", "400.00"),
+      ("other_income", "initial_budget", "100.00"), ("income_total", "change", "79.92")]),
+    ("change-after-qizhong-list-takes-the-head-total",
+     "部门整体支出决算数 900.00 万元，其中基本支出 600.00 万元，项目支出 300.00 万元，比上年减少 20.50 万元。",
+     [("expenditure_total", "actual", "900.00"), ("basic_expenditure", "actual", "600.00"),
+      ("project_expenditure", "actual", "300.00"), ("expenditure_total", "change", "20.50")]),
+    ("bi-shangnian-de-is-prior-year",
+     "年初预算收入合计 500.00 万元，比上年的 420.01 万元增加了 79.99 万元。",
+     [("income_total", "initial_budget", "500.00"), ("income_total", "prior_year", "420.01"), ("income_total", "change", "79.99")]),
+    ("bi-shangniandu-is-prior-year",
+     "本年支出 800.00 万元，较上年度的 760.00 万元增加 40.00 万元。",
+     [("expenditure_total", "actual", "800.00"), ("expenditure_total", "prior_year", "760.00"), ("expenditure_total", "change", "40.00")]),
+    ("bi-year-de-is-prior-year",
+     "2020 年收入决算 800.00 万元，比 2019 年的 700.00 万元增加 100.00 万元。",
+     [("income_total", "actual", "800.00"), ("income_total", "prior_year", "700.00"), ("income_total", "change", "100.00")]),
+    ("tiaozheng-yusuan-is-adjusted",
+     "部门整体支出年初预算 13,000.00 万元，调整预算 14,395.38 万元。",
+     [("expenditure_total", "initial_budget", "13000.00"), ("expenditure_total", "adjusted_budget", "14395.38")]),
+    ("yusuan-tiaozhengwei-is-adjusted",
+     "项目支出年初预算 100.00 万元，预算调整为 120.00 万元。",
+     [("project_expenditure", "initial_budget", "100.00"), ("project_expenditure", "adjusted_budget", "120.00")]),
+    ("three-public-bracket-parts-inherit-budget",
+     "2020 年“三公”经费支出预算数 9.34 万元（因公出国（境）费 0.00 万元、公务用车购置及运行维护费 7.34 万元、公务接待费 2.00 万元）。",
+     [("three_public_total", "initial_budget", "9.34"), ("three_public_overseas", "initial_budget", "0.00"),
+      ("three_public_vehicle", "initial_budget", "7.34"), ("three_public_reception", "initial_budget", "2.00")]),
+    ("three-public-bracket-parts-inherit-actual",
+     "“三公”经费决算支出 8.10 万元（因公出国（境）费 0.00 万元、公务用车购置及运行维护费 6.10 万元、公务接待费 2.00 万元）。",
+     [("three_public_total", "actual", "8.10"), ("three_public_overseas", "actual", "0.00"),
+      ("three_public_vehicle", "actual", "6.10"), ("three_public_reception", "actual", "2.00")]),
+    ("unspent-is-actual",
+     "全年调整后预算 140.09 万元，实际支出 128.07 万元，结余资金 12.02 万元。",
+     [("expenditure_total", "adjusted_budget", "140.09"), ("expenditure_total", "actual", "128.07"), ("unspent_budget", "actual", "12.02")]),
+    ("sme-procurement",
+     "政府采购实际支出 300.00 万元，其中货物类采购 100.00 万元，服务类采购 200.00 万元，面向中小企业采购金额 250.00 万元。",
+     [("procurement_total", "actual", "300.00"), ("procurement_goods", "actual", "100.00"),
+      ("procurement_services", "actual", "200.00"), ("procurement_sme", "actual", "250.00")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [pytest.param(t, e, id=i) for i, t, e in WAVE2])
+def test_wave2_labels_and_stages(text, expected):
+    assert triples(run(text)) == expected
+
+
+def test_sme_amount_is_not_a_part_of_the_procurement_total():
+    out = run("政府采购支出 300.00 万元，其中货物类采购 100.00 万元，服务类采购 200.00 万元，授予中小企业合同金额 250.00 万元。")
+    by = {f.metric: f for f in out}
+    assert by["procurement_goods"].parent == by["procurement_total"].fact_id
+    assert by["procurement_sme"].parent is None
+
+
+def test_last_item_of_a_wrapped_qizhong_list_is_kept():
+    text = ("年初基本支出预算数 1,724.92 万元，其\n中人员经费预算数 1,526.86 万元，日\n常公用经费预算数\n198.06 万元。")
+    assert triples(run(text)) == [("basic_expenditure", "initial_budget", "1724.92"),
+                                  ("personnel_expenditure", "initial_budget", "1526.86"),
+                                  ("public_expenditure", "initial_budget", "198.06")]
+
+
+def test_gai_xiangmu_sentence_takes_the_current_project():
+    text = ("三、项目绩效情况\n现就“英才荟专项”项目进行绩效分析：\n项目年初预算 100.00 万元。\n"
+            "该项目预算执行率为 95.00%。本项目实际支出 95.00 万元。")
+    out = run(text)
+    rate = next(f for f in out if f.metric == "execution_rate")
+    assert rate.subject == "英才荟专项"
+    assert all(f.subject == "英才荟专项" for f in out if f.kind == "amount")
+
+
+def test_gai_xiangmu_after_a_named_project_sentence():
+    text = "“乡村道路养护工程”项目资金 200.00 万元。该项目预算执行率为 90.00%。"
+    rate = next(f for f in run(text) if f.metric == "execution_rate")
+    assert rate.subject == "乡村道路养护工程"
+
+
+def test_count_with_wan_scale_is_the_full_count():
+    """A count is a count: 319 万只 is 3,190,000 只, the quote keeps 319 万只."""
+    f = next(f for f in run("全年共发放宣传资料 319 万只。") if f.unit == "只")
+    assert f.value == Decimal("3190000") and "319 万只" in f.quote
+
+
+CELL_TABLE = "预算收支执行情况如下表（单位：万元）：\n项目（万元）\n年初预算数\n调整后预算数\n决算数\n支出合计\n900.00\n950.00\n940.50\n基本支出\n600.00\n610.00\n605.00\n其中：人员经费\n500.00\n505.00\n503.00\n项目支出\n300.00\n340.00\n335.50\n"
+PIPE_CELLS = "2016年决算数与2015年决算数对比情况\n年度\n|\n合计\n|\n因公出国(境)经费\n|\n公务接待费\n|\n公车购置及运行维护费\n|\n合计\n|\n车辆购置\n|\n车辆运行\n|\n2015年\n|\n100\n|\n10\n|\n40\n|\n50\n|\n20\n|\n30\n|\n2016年比2015年增减%\n|\n-1.5\n|\n-2.5\n|\n-3.5\n|\n-4.5\n|\n-5.5\n|\n-6.5\n|"
+
+
+def test_one_cell_per_line_table_row_label_times_column_header():
+    out = run(CELL_TABLE)
+    got = [(f.metric, f.stage, format(f.value, "f"), f.unit) for f in out]
+    assert got[:3] == [("expenditure_total", "initial_budget", "900.00", "万元"), ("expenditure_total", "adjusted_budget", "950.00", "万元"),
+                       ("expenditure_total", "actual", "940.50", "万元")]
+    assert ("personnel_expenditure", "actual", "503.00", "万元") in got
+    assert ("project_expenditure", "adjusted_budget", "340.00", "万元") in got
+    assert all(f.confidence < 0.8 and f.parent is None for f in out)
+
+
+def test_pipe_cell_table_folds_a_group_header_and_reads_years():
+    doc = ingest.from_text("2016年“三公”经费决算说明\n" + PIPE_CELLS)
+    doc.metadata.year = 2016
+    got = [(f.metric, f.stage, format(f.value, "f")) for f in facts.extract(doc)]
+    assert got[:6] == [("three_public_total", "prior_year", "100"), ("three_public_overseas", "prior_year", "10"),
+                       ("three_public_reception", "prior_year", "40"), ("three_public_vehicle", "prior_year", "50"),
+                       ("three_public_vehicle_purchase", "prior_year", "20"), ("three_public_vehicle_operation", "prior_year", "30")]
+    assert got[6:] == [("growth_rate", "change", v) for v in ("-1.5", "-2.5", "-3.5", "-4.5", "-5.5", "-6.5")]
+
+
+def test_cell_table_never_borrows_a_label_from_another_row():
+    out = run(CELL_TABLE + "其他支出\n")  # a trailing label with no value: the last values stay with 项目支出
+    last = [f for f in out if format(f.value, "f") == "335.50"]
+    assert [(f.metric, f.stage) for f in last] == [("project_expenditure", "actual")] and "其他" not in last[0].label

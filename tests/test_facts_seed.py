@@ -64,6 +64,8 @@ def test_gold_offsets_point_at_the_surface(gold_path):
     for f in gold["facts"]:
         assert text[f["start"] : f["end"]] == f["surface"], f
         digits = "".join(ch for ch in f["surface"] if ch.isdigit())
+        if not digits:  # written in Chinese numerals (七个)
+            continue
         assert digits.lstrip("0") and digits.lstrip("0") in f["value"].replace(".", "") or Decimal(f["value"]) == 0, f
 
 
@@ -129,7 +131,7 @@ def test_seed_parents_follow_brackets_and_qizhong():
 
     assert parent_of("personnel_expenditure", "initial_budget", "1526.86").value == Decimal("1724.92")
     assert parent_of("general_budget_appropriation", "adjusted_budget", "254614.67").value == Decimal("293929.96")
-    assert parent_of("procurement_sme", "actual", "6.61").value == Decimal("743.00")
+    assert parent_of("procurement_sme", "actual", "6.61") is None  # overlaps goods/works/services: not a part
     assert parent_of("three_public_reception", "actual", "0.00").metric == "three_public_total"
     assert parent_of("basic_expenditure", "actual", "1540.23") is None
 
