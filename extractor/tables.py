@@ -11,6 +11,7 @@ separators at all — see ``tableshapes``).  Every shape is turned into rows of
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -200,15 +201,21 @@ def _covered_by_spans(t: Table) -> set[tuple[int, int]]:
 
 def _locate(text: str, cell: str, cursor: int, lo: int, hi: int) -> tuple[int, int, bool]:
     """Where a cell's text sits in doc.text inside the table's range (whitespace-insensitive)."""
-    chars = [regex.escape(ch) for ch in cell if not ch.isspace()]
-    if not chars:
+    rx = _cell_rx(cell)
+    if rx is None:
         return lo, lo, False
-    rx = regex.compile(r"\s*".join(chars))
     for a in (cursor, lo):
         m = rx.search(text, a, hi)
         if m:
             return m.start(), m.end(), True
     return lo, lo, False
+
+
+@functools.lru_cache(maxsize=8192)
+def _cell_rx(cell: str) -> regex.Pattern | None:
+    """A cell's text as a whitespace-insensitive pattern, compiled once per distinct text."""
+    chars = [regex.escape(ch) for ch in cell if not ch.isspace()]
+    return regex.compile(r"\s*".join(chars)) if chars else None
 
 
 def _continues(prev: Table, t: Table, prev_rows: list[list[Tok]], rows: list[list[Tok]]) -> bool:
@@ -271,6 +278,7 @@ class Reader:
         self.last_l2: str | None = None
         self.total_fact: dict[str, Fact] = {}  # stage -> 年度资金总额 fact (parent of 其中 rows)
         self.budget_amounts: list[Fact] = []
+        self.department = False  # a 部门整体支出绩效自评表
 
     # ---- driving
     def read(self, rows: list[list[Tok]]) -> None:
@@ -293,6 +301,9 @@ class Reader:
                 self._subject(toks[k + 1 :] or (rows[i + 1] if i + 1 < len(rows) else []))
         for t in toks:
             self._unit_from(t.key)
+            if v.department_form.search(t.key):
+                self.department = True
+                self.subject = "department"
         bcols = [(match(v.budget_columns, k), k) for k in keys]
         money = {e.key for e, _ in bcols if e and e.key in ("initial_budget", "adjusted_budget", "actual", "rate")}
         if sum(1 for e, _ in bcols if e) >= 3 and len(money) >= 2:
@@ -318,6 +329,16 @@ class Reader:
             return
         if self.mode == "budget":
             label = match(v.budget_rows, fk)
+            parts = _label_groups(toks)
+            if len(parts) > 1 or (parts and not label and match(v.generic_metrics, _core(parts[0][0].key))):
+                # 部门整体 blocks side by side (按收入性质分 | … | 按支出性质分 | …): each label with its own figures
+                for lab_tok, vals in parts:
+                    lab = match(v.budget_rows, lab_tok.key)
+                    if lab is not None:
+                        self._budget_row(lab_tok, lab, vals)
+                    else:
+                        self._generic_row(lab_tok, vals)
+                return
             if label:
                 self._budget_row(first, label, toks[toks.index(first) + 1 :])
                 return
@@ -361,6 +382,7 @@ class Reader:
         conf = self.base_conf * (1.0 if self.unit else 0.85)
         label_text = clean(label_tok.raw)
         is_total = label.id == "row.project_total"
+        total_metric = "expenditure_total" if self.department else label.key
         for fld, tok in assigned.items():
             num = parse_cell(tok.raw)
             if num is None or fld == "reason":
@@ -368,7 +390,7 @@ class Reader:
             rule = f"{label.id}/{rules.get(fld, 'col.' + fld)}"
             if fld in AMOUNT_FIELDS:
                 stage = fld  # the amount columns are named after their stage
-                f = self.fact(tok, label.key, stage, num.value, unit, label_text, rule, conf, num)
+                f = self.fact(tok, total_metric if is_total else label.key, stage, num.value, unit, label_text, rule, conf, num)
                 f.value_wanyuan = num.value if unit == "万元" else num.value / WAN
                 f.kind = "amount"
                 if is_total:
@@ -391,6 +413,25 @@ class Reader:
                     f.score = num.value
             else:
                 continue
+            self.facts.append(f)
+
+    def _generic_row(self, label_tok: Tok, values: list[Tok]) -> None:
+        """A budget-block row whose label is a department metric (收入合计, 基本支出 …): amounts by stage column."""
+        e = match(self.v.generic_metrics, _core(label_tok.key))
+        if e is None:
+            return
+        fields = list(dict.fromkeys(f for f, _ in self.budget_cols if f in AMOUNT_FIELDS))
+        rules = dict(self.budget_cols)
+        unit = self.unit or "万元"
+        conf = self.base_conf * (1.0 if self.unit else 0.85)
+        for fld, tok in zip(fields, values):
+            num = parse_cell(tok.raw)
+            if num is None:
+                continue
+            f = self.fact(tok, e.key, fld, num.value, unit, clean(label_tok.raw), f"{e.id}/{rules.get(fld, 'col.' + fld)}", conf, num)
+            f.value_wanyuan = num.value if unit == "万元" else num.value / WAN
+            f.kind = "amount"
+            f.subject = "department"
             self.facts.append(f)
 
     # ---- indicator block
@@ -522,6 +563,26 @@ def _trim(toks: list[Tok]) -> list[Tok]:
     while toks and not toks[-1].key:
         toks.pop()
     return toks
+
+
+_UNIT_TAIL = regex.compile(r"\((?:单位[:：]?)?(?:万元|元|亿元)\)$|[:：]$")
+
+
+def _core(key: str) -> str:
+    """A label without its unit note or trailing colon (一般公共预算：, 支出合计（万元）)."""
+    return _UNIT_TAIL.sub("", key)
+
+
+def _label_groups(toks: list[Tok]) -> list[tuple[Tok, list[Tok]]]:
+    """A row as (label, figures) groups; labels without figures (按收入性质分) are dropped."""
+    out: list[tuple[Tok, list[Tok]]] = []
+    for t in toks:
+        if t.empty or parse_cell(t.raw) is not None:
+            if out:
+                out[-1][1].append(t)
+        else:
+            out.append((t, []))
+    return [(lab, vals) for lab, vals in out if any(parse_cell(x.raw) is not None for x in vals)]
 
 
 def _kind(tok: Tok) -> str:

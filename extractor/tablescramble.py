@@ -19,15 +19,22 @@ from .tables import AMOUNT_FIELDS, Reader, TableResult, Tok, level1_for, read_in
 from .tableshapes import _NUMLIKE, _PAGE_NO, TextTable, _overlaps, _valuelike
 from .tablevocab import clean, match, norm, parse_cell, vocab
 
+_WORD = regex.compile(r"\S+")
+# one figure of a run: an amount with two decimals, a rate, or a small figure (分值/得分)
+_PIECE = regex.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?!%)|\d{1,3}(?:\.\d{1,2})?%|[1-9]\d{0,2}(?:\.\d{1,2})?|0(?:\.\d{1,2})?")
 _BUDGET_HEAD = regex.compile(r"年初预算数?|年初預算數?")
 _TITLE = regex.compile(r"\S*(?:自评表|自評表)")
 _IND_HEAD = regex.compile(r"一级指标|一級指標")
 
 
+_IND_COLS = tuple((f, regex.compile(p)) for f, p in (("nature", "指标性质"), ("target", "指标值"), ("unit", "度量单位"),
+                                                    ("actual", "完成值"), ("weight", "分值|权重"), ("score", "得分")))
+
+
 def _header_run(text: str, at: int) -> bool:
     """A budget header printed in a row: 年初预算数 followed, word by word, by ≥ 2 more column names."""
     v = vocab()
-    words = regex.findall(r"\S+", text[at : at + 120])[:7]
+    words = _WORD.findall(text[at : at + 120])[:7]
     return sum(1 for w in words if match(v.budget_columns, norm(w))) >= 3
 
 
@@ -57,7 +64,7 @@ def scrambled_regions(text: str, taken) -> list[tuple[int, int]]:
 
 def _words(doc: Document, a: int, b: int) -> list[Tok]:
     out = []
-    for m in regex.finditer(r"\S+", doc.text[a:b]):
+    for m in _WORD.finditer(doc.text[a:b]):
         s, e = a + m.start(), a + m.end()
         out.append(Tok(doc.text[s:e], s, e, 0, len(out)))
     return out
@@ -72,7 +79,7 @@ def split_run(tok: Tok) -> list[list[Tok]]:
     s = norm(tok.raw)
     if _NUMLIKE.match(s) and s.count(".") <= 1 and s.count("%") <= 1 and not (s.count("%") == 1 and not s.endswith("%")):
         return [[tok]]
-    piece = regex.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?!%)|\d{1,3}(?:\.\d{1,2})?%|[1-9]\d{0,2}(?:\.\d{1,2})?|0(?:\.\d{1,2})?")
+    piece = _PIECE
     results: list[list[tuple[int, int]]] = []
 
     def walk(pos: int, acc: list[tuple[int, int]]) -> None:
@@ -360,8 +367,7 @@ def _scrambled_indicators(reader: Reader, words: list[Tok]) -> None:
     """Indicator block in drawing order: the value run is cut by the header's column count."""
     v = reader.v
     ztext = "".join(w.key for w in words)
-    cols = [f for f, rx in (("nature", "指标性质"), ("target", "指标值"), ("unit", "度量单位"), ("actual", "完成值"),
-                            ("weight", "分值|权重"), ("score", "得分")) if regex.search(rx, ztext)]
+    cols = [f for f, rx in _IND_COLS if rx.search(ztext)]
     if not cols:
         return
     runs, cur = [], []

@@ -33,6 +33,7 @@ class TextTable:
 
 
 _LINE = regex.compile(r"[^\n]*\n?")
+_WORD = regex.compile(r"\S+")
 
 
 def find(doc: Document, claimed: list[tuple[int, int]]) -> list[TextTable]:
@@ -93,7 +94,7 @@ def _overlaps(a: int, b: int, spans) -> bool:
 
 def _has_vocab(seg: str) -> bool:
     v = vocab()
-    keys = [norm(x) for x in regex.split(r"\|", seg)]
+    keys = [norm(x) for x in _PIPE.split(seg)]
     hits = sum(1 for k in keys if k and (match(v.budget_columns, k) or match(v.indicator_columns, k)))
     return hits >= 2
 
@@ -175,7 +176,7 @@ def _line_regions(text: str, lines: list[tuple[int, int]], taken) -> list[tuple[
 def _figure_words(text: str, s: int, e: int) -> list[Tok]:
     """A line as cells: one cell, or one per figure when a reader joined a row's figures on one line."""
     raw, a, b = _span(text, s, e)
-    words = [(a + m.start(), a + m.end()) for m in regex.finditer(r"\S+", raw)]
+    words = [(a + m.start(), a + m.end()) for m in _WORD.finditer(raw)]
     if len(words) > 1 and all(_valuelike(norm(text[x:y])) for x, y in words):
         return [Tok(text[x:y], x, y) for x, y in words]
     return [Tok(raw, a, b)]
@@ -194,7 +195,7 @@ def _cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Cell spans between ``|`` in ``text[a:b]``, stripped (empty cells kept as zero-length)."""
     out = []
     pos = a
-    for m in regex.finditer(r"\|", text[a:b]):
+    for m in _PIPE.finditer(text[a:b]):
         out.append(_strip(text, pos, a + m.start()))
         pos = a + m.end()
     out.append(_strip(text, pos, b))
@@ -268,7 +269,8 @@ def _starter(key: str, v) -> bool:
     return bool(
         match(v.budget_rows, key) or match(v.total_rows, key) or v.project_name.search(key) or v.stop_labels.match(key)
         or v.group_headers.search(key) or v.level1.search(key) or v.level2.search(key)
-        or match(v.budget_columns, key) or match(v.indicator_columns, key)
+        or match(v.budget_columns, key) or match(v.indicator_columns, key) or match(v.generic_metrics, key)
+        or v.department_form.search(key)
     )
 
 
@@ -283,7 +285,7 @@ def unglue(tok: Tok) -> list[Tok]:
         lab = tail.group("label").rstrip()
         out = [Tok(lab, tok.start, tok.start + len(lab))]
         base = tok.start + tail.start("figs")
-        out += [Tok(m.group(), base + m.start(), base + m.end()) for m in regex.finditer(r"\S+", tail.group("figs"))]
+        out += [Tok(m.group(), base + m.start(), base + m.end()) for m in _WORD.finditer(tail.group("figs"))]
         return out
     if not key or _starter(key, v) or len(key) < 3:
         return [tok]
@@ -331,6 +333,7 @@ def segment(toks: list[Tok]) -> list[list[Tok]]:
         after_header = bool(match(v.budget_columns, prev_key) or match(v.indicator_columns, prev_key) or v.group_headers.search(prev_key))
         starts = bool(k) and (
             match(v.budget_rows, k) or match(v.total_rows, k) or v.project_name.search(k) or v.stop_labels.search(k)
+            or match(v.generic_metrics, k) or v.department_form.search(k)
             or ((v.group_headers.search(k) or match(v.budget_columns, k) or match(v.indicator_columns, k)) and not after_header)
             or ((v.level1.search(k) or v.level2.search(k)) and not (v.level1.search(prev_key) or v.level2.search(prev_key)))
         )

@@ -79,6 +79,7 @@ class TablesFile(Strict):
     budget_rows: list[RowLabel]
     total_rows: list[RowLabel]
     project_name: str
+    department_form: str = "(?!)"
     title: str
     stop_labels: str
     code_prefix: str
@@ -125,6 +126,7 @@ class Vocab:
     total_rows: tuple[Entry, ...]
     project_name: regex.Pattern
     title: regex.Pattern
+    department_form: regex.Pattern
     stop_labels: regex.Pattern
     code_prefix: regex.Pattern
     unit_cues: tuple[Entry, ...]
@@ -192,6 +194,7 @@ def build(directory: Path | None = None) -> Vocab:
         total_rows=entries(f.total_rows, "metric", "total_rows"),
         project_name=rx(f.project_name, "project_name"),
         title=rx(f.title, "title"),
+        department_form=rx(f.department_form, "department_form"),
         stop_labels=rx(f.stop_labels, "stop_labels"),
         code_prefix=rx(f.code_prefix, "code_prefix"),
         unit_cues=entries(f.unit_cues, "unit", "unit_cues"),
@@ -221,6 +224,7 @@ def _families(items) -> tuple[tuple[str, str, frozenset[str]], ...]:
 
 
 _WS = regex.compile(r"\s+")
+_CJK_GAP = regex.compile(r"(?<=[\p{Han}(（])\s+|\s+(?=[\p{Han})）])")
 _DIGIT_GAP = regex.compile(r"(?<=\d)\s+(?=\d)")
 
 
@@ -242,7 +246,7 @@ def display(text: str | None) -> str:
     if not text:
         return ""
     s = vocab().pinyin.sub("", text)
-    s = regex.sub(r"(?<=[\p{Han}(（])\s+|\s+(?=[\p{Han})）])", "", s.strip())
+    s = _CJK_GAP.sub("", s.strip())
     return _WS.sub(" ", s)
 
 
