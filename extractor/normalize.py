@@ -107,6 +107,7 @@ class _LayoutFile(patterns.Strict):
     running: _Running
     headings: list[_Heading]
     title_stop: str
+    title_run_on: str = "(?!)"
     title_max: int = 60
     sentence: _Sentence
     reflow: _Reflow
@@ -141,6 +142,7 @@ class Layout:
         self.running = f.running
         self.headings = [Rule(h.id, c(h.pattern, h.id), level=h.level) for h in f.headings]
         self.title_stop = c(f.title_stop, "title_stop")
+        self.title_run_on = c(f.title_run_on, "title_run_on")
         self.title_max = f.title_max
         self.sentence_ends = c(f.sentence.ends, "sentence.ends")
         self.closers = c(f.sentence.closers, "sentence.closers")

@@ -51,6 +51,9 @@ def sections(text: str, tables: list[Table] | None = None, lay: Layout | None = 
             stop = lay.title_stop.search(title)
             if stop:
                 title = title[: stop.start()]
+            run_on = lay.title_run_on.search(title)
+            if run_on:
+                title = title[: run_on.start()]  # a heading fused with its first sentence (flattened PDF text)
             comma = re.search(r"[，,]", title[:30]) if len(title) > 30 else None
             if comma:
                 title = title[: comma.start()]  # an item that runs on as prose: its clause is the title

@@ -184,3 +184,21 @@ def test_seed_quote_is_the_whole_wrapped_sentence(seed_path):
     doc = ingest.read(seed_path)
     i = doc.text.index("287,926.21")
     assert doc.quote(i, i + len("287,926.21")) == "项目支出决算数 287,926.21 万元，其中基本建设类项目 537.69 万元。"
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("（一）部门职能我局负责拟订和组织实施全市国民经济和社会发展战略\n", "部门职能"),
+        ("（二）设置机构及人员情况我局成立于 1958 年\n", "设置机构及人员情况"),
+        ("2.全面实施预算编制项目绩效目标管理一是加强预算编制绩效管理\n", "全面实施预算编制项目绩效目标管理"),
+        ("（四）部门整体支出绩效目标本单位部门整体支出绩效目标为\n", "部门整体支出绩效目标"),
+        ("1.本单位 2020 年度整体收入预算情况\n", "本单位 2020 年度整体收入预算情况"),
+        ("（三）关于本单位预算执行情况\n", "关于本单位预算执行情况"),
+    ],
+    ids=["wo-ju", "wo-ju-year", "yi-shi", "ben-danwei", "opens-with-ben", "guanyu-ben"],
+)
+def test_heading_fused_with_its_first_sentence(text, title):
+    from extractor.segment import sections
+
+    assert [s.title for s in sections(text)] == [title]
