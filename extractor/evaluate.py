@@ -8,8 +8,10 @@ compared with plain text on the same reports:
   (metric, stage, subject, value) with amounts compared in 万元 as exact Decimals;
   value-only recall; 自评表 facts (gold ``table: true``) apart from prose facts;
 * findings: recall of planted inconsistencies per rule (found when a finding of the
-  same rule or rule family involves one of its figures, matched by value), false
-  findings (error/warning) per clean report, must-not-flag violations;
+  same rule cites at least half of the planted figures, matched by value); false
+  findings (error/warning) per clean report; findings in planted reports that no
+  plant, listed consequence (gold ``kind: "consequence"``) or real case explains;
+  must-not-flag violations (a finding of the rule's family citing the total);
 * metadata: department and year accuracy.
 
 Ratios are Decimals (4 places) and go to ``eval.json`` as strings.
@@ -94,6 +96,8 @@ class _Acc:
         self.real = defaultdict(lambda: [0, 0])  # genuine inconsistencies listed in gold (kind "real")
         self.clean_reports = 0
         self.false_findings = 0
+        self.planted_reports = 0
+        self.unexplained = 0
         self.mnf_cases = 0
         self.mnf_violations = 0
         self.meta = {"department": [0, 0], "year": [0, 0]}
@@ -120,11 +124,16 @@ class _Acc:
             "findings": {
                 "planted": {r: {"planted": a, "found": b, "recall": ratio(b, a)} for r, (a, b) in sorted(self.planted.items())},
                 "planted_recall": ratio(found_total, planted_total),
+                "planted_total": planted_total,
+                "planted_found": found_total,
                 "real": {r: {"listed": a, "found": b, "recall": ratio(b, a)} for r, (a, b) in sorted(self.real.items())},
                 "real_recall": ratio(sum(v[1] for v in self.real.values()), sum(v[0] for v in self.real.values())),
                 "clean_reports": self.clean_reports,
                 "false_findings": self.false_findings,
                 "false_findings_per_clean_report": ratio(self.false_findings, self.clean_reports),
+                "false_findings_per_20_clean_reports": ratio(20 * self.false_findings, self.clean_reports),
+                "planted_reports": self.planted_reports,
+                "unexplained_findings_in_planted_reports": self.unexplained,
                 "must_not_flag_cases": self.mnf_cases,
                 "must_not_flag_violations": self.mnf_violations,
             },
@@ -137,9 +146,19 @@ def _family(rule: str) -> str:
 
 
 def _involves(finding: Any, rule: str, values: set[Decimal]) -> bool:
+    """Loose match (must-not-flag, real cases): same rule family, one figure in common."""
     if finding.rule != rule and _family(finding.rule) != _family(rule):
         return False
     return any(_fact_value(f) in values for f in finding.facts)
+
+
+def _explains(finding: Any, rule: str, values: list[Decimal]) -> bool:
+    """Strict match for a planted inconsistency: the same rule, and the finding cites at least half of its figures (at least one)."""
+    if finding.rule != rule:
+        return False
+    cited = {_fact_value(f) for f in finding.facts}
+    hit = sum(1 for v in values if v in cited)
+    return hit >= max(1, (len(values) + 1) // 2)
 
 
 def evaluate(directory: str | Path, out_json: str | Path | None = None, limit: int | None = None, runner: Callable[[Path], Any] | None = None) -> dict:
@@ -236,12 +255,15 @@ def _score(gold: dict, result: Any, acc: _Acc, fmt: str, name: str, source_text:
         else:
             misses.append({"weight": 1, "what": "missed fact", "document": name, "format": fmt, "metric": f["metric"], "stage": f["stage"], "subject": f["subject"], "value": f["value"], "unit": f.get("unit"), "start": f.get("start"), "quote": _quote(source_text, f.get("start"), f.get("end"))})
     # ---- findings
-    values = lambda idxs: {_value(gfacts[i].get("unit"), gfacts[i].get("value"), gfacts[i].get("value_wanyuan")) for i in idxs}  # noqa: E731
-    planted = [i for i in gold.get("inconsistencies", []) if i.get("kind", "planted") == "planted"]
-    real = [i for i in gold.get("inconsistencies", []) if i.get("kind") == "real"]
+    vlist = lambda idxs: [_value(gfacts[i].get("unit"), gfacts[i].get("value"), gfacts[i].get("value_wanyuan")) for i in idxs]  # noqa: E731
+    values = lambda idxs: set(vlist(idxs))  # noqa: E731
+    incs = gold.get("inconsistencies", [])
+    planted = [i for i in incs if i.get("kind", "planted") == "planted"]
+    real = [i for i in incs if i.get("kind") == "real"]
+    consequences = [i for i in incs if i.get("kind") == "consequence"]  # knock-on failures of a planted error: neither missed nor false
     for inc in planted:
         acc.planted[inc["rule"]][0] += 1
-        if any(_involves(fd, inc["rule"], values(inc["facts"])) for fd in findings):
+        if any(_explains(fd, inc["rule"], vlist(inc["facts"])) for fd in findings):
             acc.planted[inc["rule"]][1] += 1
         else:
             first = gfacts[inc["facts"][0]] if inc["facts"] else {}
@@ -251,10 +273,18 @@ def _score(gold: dict, result: Any, acc: _Acc, fmt: str, name: str, source_text:
         acc.real[inc["rule"]][1] += any(_involves(fd, inc["rule"], values(inc["facts"])) for fd in findings)
     if not planted:
         acc.clean_reports += 1
-        for fd in findings:
-            if fd.severity in ("error", "warning") and not any(_involves(fd, r["rule"], values(r["facts"])) for r in real):
-                acc.false_findings += 1
-                misses.append({"weight": 2, "what": f"false finding {fd.rule}", "document": name, "format": fmt, "note": fd.message, "start": None, "quote": fd.facts[0].quote if fd.facts else ""})
+    else:
+        acc.planted_reports += 1
+    for fd in findings:
+        if fd.severity not in ("error", "warning"):
+            continue
+        if any(_explains(fd, r["rule"], vlist(r["facts"])) for r in planted + consequences) or any(_involves(fd, r["rule"], values(r["facts"])) for r in real):
+            continue
+        if planted:
+            acc.unexplained += 1  # a finding in a report with plants that no plant, consequence or real case accounts for
+        else:
+            acc.false_findings += 1
+        misses.append({"weight": 2, "what": f"{'false' if not planted else 'unexplained'} finding {fd.rule}", "document": name, "format": fmt, "note": fd.message, "start": None, "quote": fd.facts[0].quote if fd.facts else ""})
     for case in gold.get("must_not_flag", []):
         acc.mnf_cases += 1
         total = values(case["facts"][:1])
@@ -288,6 +318,17 @@ def render(report: dict, worst: int = 15, stream=None) -> None:
     out = stream or sys.stdout
     console = Console(file=out, width=160 if not out.isatty() else None)
     fmts = report["formats"]
+    if report["errors"]:  # figures below are meaningless when the pipeline itself failed
+        console.print(f"[bold red]{len(report['errors'])} documents failed in the pipeline[/]; first: {report['errors'][0]['error']}")
+    for fmt, d in fmts.items():  # the two figures the checks are judged on, first and plain
+        fd = d["findings"]
+        if fd.get("planted_total"):
+            console.print(f"[bold]{fmt}: planted inconsistencies found {fd['planted_found']}/{fd['planted_total']} = {_pct(fd['planted_recall'])}[/] (bar ≥ 99%)")
+        if fd["clean_reports"]:
+            per20 = fd.get("false_findings_per_20_clean_reports")
+            console.print(f"[bold]{fmt}: false findings {fd['false_findings']} in {fd['clean_reports']} clean reports = {per20} per 20[/] (bar ≤ 1); "
+                          f"must-not-flag violations {fd['must_not_flag_violations']}/{fd['must_not_flag_cases']}; "
+                          f"unexplained findings in {fd.get('planted_reports', 0)} planted reports: {fd.get('unexplained_findings_in_planted_reports', 0)}")
     t = Table(title=f"jixiao eval: {report['golds']} gold files in {report['directory']}")
     t.add_column("figure")
     for fmt in fmts:

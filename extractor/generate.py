@@ -191,9 +191,14 @@ class Writer:
         self.rng, self.tpl, self.style, self.r = rng, tpl, style, Report()
 
     # ---- figures
-    def amount(self, metric: str, stage: str, yuan: int | Decimal, subject: str = "department", unit: str | None = None, table: bool = False, bare: bool = False, **extra) -> int:
+    def amount(self, metric: str, stage: str, yuan: int | Decimal, subject: str = "department", unit: str | None = None, table: bool = False, bare: bool = False, yi: bool = False, **extra) -> int:
+        """A money figure in the report's unit (``yi``: a large 万元 figure may be written in 亿元, rounded to 2 decimals)."""
         unit = unit or self.style.unit
-        if unit == "万元":
+        if yi and unit == "万元" and not table and Decimal(yuan) >= WAN * WAN:
+            unit = "亿元"
+            value = half_up(Decimal(yuan) / WAN / WAN)
+            wan = value * WAN
+        elif unit == "万元":
             value = half_up(Decimal(yuan) / WAN)
             wan = value
         else:
@@ -218,6 +223,15 @@ class Writer:
     def count(self, metric: str, stage: str, n: int, unit: str, subject: str = "department", table: bool = False, **extra) -> int:
         surface = f"{n}{unit}"
         return self._add(metric, stage, subject, Decimal(n), unit, surface, table, kind="count", **extra)
+
+    def operand(self, ref: int) -> int:
+        """A figure restated as a formula operand (``other``/``none``, digits as printed, no full-width or numerals)."""
+        f = self.r.facts[ref]
+        unit = f["unit"]
+        value = Decimal(f["value"])
+        surface = (group(value) if self.style.commas else f"{value}") + unit
+        extra = {"value_wanyuan": f["value_wanyuan"]} if "value_wanyuan" in f else {}
+        return self._add("other", "none", f["subject"], value, unit, surface, False, kind=f.get("kind", "amount"), **extra)
 
     def plain(self, metric: str, stage: str, value: Decimal, unit: str, surface: str, subject: str, **extra) -> int:
         return self._add(metric, stage, subject, value, unit, surface, True, kind=extra.pop("kind", "score"), **extra)
@@ -276,6 +290,10 @@ class Writer:
 
     def plant(self, rule: str, facts: list[int], note: str) -> None:
         self.r.inconsistencies.append({"rule": rule, "kind": "planted", "facts": facts, "note": note})
+
+    def consequence(self, rule: str, facts: list[int], note: str) -> None:
+        """A rule a planted error also breaks (a knock-on): found or not, it is neither a miss nor a false finding."""
+        self.r.inconsistencies.append({"rule": rule, "kind": "consequence", "facts": facts, "note": note})
 
     def low_execution(self, rate_ref: int) -> None:
         """A stated execution rate below 90 % is a genuine budget-discipline finding: record it as expected."""

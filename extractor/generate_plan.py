@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from .generate import HUNDRED, WAN, Report, Style, Templates, Writer, half_up, rate_of
+from .generate import CENT, HUNDRED, WAN, Report, Style, Templates, Writer, half_up, rate_of
 
 PLANT_KINDS_DEPT = (
     "sum.basic_expenditure",
@@ -28,6 +28,7 @@ PLANT_KINDS_DEPT = (
     "discipline.three_public_over_budget",
     "indicator.met_but_missed",
     "cross.duplicate_value",
+    "ratio.formula",
 )
 PLANT_KINDS_PROJECT = ("sum.breakdown", "sum.procurement", "ratio.execution_rate", "indicator.met_but_missed", "cross.duplicate_value")
 _ORDINALS = "一二三四五六七八九十"
@@ -118,7 +119,7 @@ def _split(rng: random.Random, total: int, shares: list[int]) -> list[int]:
 
 def _sum_rounding(w: Writer, rule: str, total: int, parts: list[int]) -> None:
     """Record a printed total that differs from its printed parts only by rounding."""
-    val = lambda i: Decimal(w.r.facts[i]["value"])  # noqa: E731
+    val = lambda i: Decimal(w.r.facts[i].get("value_wanyuan") or w.r.facts[i]["value"])  # noqa: E731  (万元: a total may be in 亿元)
     diff = val(total) - sum(val(p) for p in parts)
     if diff:
         w.rounding(rule, [total, *parts], f"rounding-only difference {diff}")
@@ -204,6 +205,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
             w.plant("ratio.execution_rate", [rate, act, adj], f"stated {stated}% against {true_rate}%")
         if adj_stated != exp_adj:
             w.plant("cross.duplicate_value", [first_adj, adj], "调整后支出预算 stated twice with two values")
+            w.consequence("sum.expenditure", [adj], "the second 调整后支出预算 ≠ 基本支出 + 项目支出")
 
     def basic_actual() -> None:
         stated = basic_stated
@@ -213,6 +215,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
         w.para(w.say("basic_actual", total=t, parts=w.breakdown([(w.label("personnel_expenditure"), a), (w.label("public_expenditure"), c)])))
         if stated != basic_act:
             w.plant("sum.basic_expenditure", [t, a, c], "基本支出决算 total raised")
+            w.consequence("sum.expenditure", [t], "支出决算 ≠ the raised 基本支出 + 项目支出")
         else:
             _sum_rounding(w, "sum.basic_expenditure", t, [a, c])
 
@@ -224,7 +227,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
         items = items[:1] + items[1:][::-1]
     for fn in items:
         fn()
-    if "flow.carryover" in plants or rng.random() < 0.85:
+    if plants & {"flow.carryover", "ratio.formula"} or rng.random() < 0.85:
         o.head(3, "flow")
         _flow(w, exp_act, plants)
     if "sum.procurement" in plants or rng.random() < 0.8:
@@ -237,7 +240,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
         o.head(3, "assets")
         assets = exp_adj * rng.randrange(10, 80) // 100
         fixed = assets * rng.randrange(30, 90) // 100
-        w.para(w.say("assets", total=w.amount("assets_total", "actual", assets), fixed=w.amount("fixed_assets_total", "actual", fixed), added=w.amount("fixed_assets_added", "actual", fixed * rng.randrange(1, 30) // 100)))
+        w.para(w.say("assets", total=w.amount("assets_total", "actual", assets, yi=rng.random() < 0.5), fixed=w.amount("fixed_assets_total", "actual", fixed), added=w.amount("fixed_assets_added", "actual", fixed * rng.randrange(1, 30) // 100)))
 
     o.head(1, "performance")
     from .generate_table import project_section, self_evaluation_table
@@ -267,7 +270,7 @@ def _budget_table(w: Writer, rows, plant_basic: bool) -> int:
         split = [refs["basic_expenditure"][col], refs["project_expenditure"][col]]
         if col == 2 and plant_basic:  # the raised 基本支出 breaks both its own sum and 支出合计's
             w.plant("sum.basic_expenditure", [refs["basic_expenditure"][2], *parts], "基本支出决算 total raised (table)")
-            w.plant("sum.expenditure", [refs["expenditure_total"][2], *split], "follows from the raised 基本支出决算")
+            w.consequence("sum.expenditure", [refs["basic_expenditure"][2]], "follows from the raised 基本支出决算")
         else:
             _sum_rounding(w, "sum.basic_expenditure", refs["basic_expenditure"][col], parts)
             _sum_rounding(w, "sum.expenditure", refs["expenditure_total"][col], split)
@@ -300,7 +303,7 @@ def income_sources(w: Writer, stage: str, total: int, growth: bool) -> None:
     general = total * rng.randrange(70, 101) // 100
     fund = (total - general) * rng.randrange(0, 101) // 100
     other = total - general - fund
-    t = w.amount("income_total", stage, total)
+    t = w.amount("income_total", stage, total, yi=not growth and rng.random() < 0.4)
     parts: list[tuple[str, int]] = []
     if fund or other or rng.random() < 0.5:
         parts.append((w.label("general_budget_appropriation"), w.amount("general_budget_appropriation", stage, general)))
@@ -312,15 +315,16 @@ def income_sources(w: Writer, stage: str, total: int, growth: bool) -> None:
     else:  # a single source: "全部为…"
         pieces = ["，全部为" + w.label("general_budget_appropriation")]
     if growth:
-        variant = w.rng.choice(w.tpl.variants("growth"))
-        prior = total * rng.randrange(60, 98) // 100
+        down = rng.random() < 0.3  # a decrease: 比上年减少 X，下降 Y%
+        variant = w.rng.choice(w.tpl.variants("decline" if down else "growth"))
+        prior = total * (rng.randrange(103, 140) if down else rng.randrange(60, 98)) // 100
         scale = WAN if w.style.unit == "万元" else 1
         pv = half_up(Decimal(prior) / scale)
         prior_ref = w.amount("income_total", "prior_year", prior) if "{prior}" in variant else None
-        ch = Decimal(w.r.facts[t]["value"]) - pv
+        ch = abs(Decimal(w.r.facts[t]["value"]) - pv)  # written as a magnitude after 增加/减少
         change = w.amount("income_total", "change", ch * scale)
         rate = w.rate("growth_rate", "change", rate_of(ch, pv))
-        g = w.say("growth", variant=variant, change=change, rate=rate, prior=prior_ref)
+        g = w.say("decline" if down else "growth", variant=variant, change=change, rate=rate, prior=prior_ref)
         w.para(w.say("income_initial", total=t, parts=pieces, growth=g))
     else:
         w.para(w.say("income_adjusted", total=t, parts=pieces))
@@ -341,6 +345,25 @@ def _flow(w: Writer, exp_act: int, plants: set[str]) -> None:
     w.para(w.say("flow", opening=a, income=b, spending=c, closing=d))
     if stated != closing:
         w.plant("flow.carryover", [a, b, c, d], "年末结转结余 does not close")
+    if "ratio.formula" in plants or rng.random() < 0.4:
+        _carryover_formula(w, a, b, d, "ratio.formula" in plants)
+
+
+def _carryover_formula(w: Writer, opening: int, income: int, closing: int, plant: bool) -> None:
+    """结余结转率 = 年末结转和结余 / (年初结转和结余 + 本年收入) × 100%, written out with its operands and result."""
+    wan = lambda i: Decimal(w.r.facts[i].get("value_wanyuan") or w.r.facts[i]["value"])  # noqa: E731
+    whole = wan(opening) + wan(income)
+    places = CENT if wan(closing) * HUNDRED >= whole else Decimal("0.0001")
+    true = half_up(wan(closing) * HUNDRED / whole, places) if whole else Decimal("0.00")
+    stated = true
+    if plant:  # a slip in the working: a wrong result, well beyond the operands' rounding
+        stated = true + Decimal(w.rng.randrange(30, 300)) / HUNDRED if w.rng.random() < 0.7 else half_up(true * 10, places) + Decimal(1)
+    ops = [w.operand(closing), w.operand(opening), w.operand(income)]
+    r = w._add("carryover_rate", "actual", "department", stated, "%", f"{stated}%", False, kind="rate")  # plain digits: the working is copied, not styled
+    w.para(w.say("formula_carryover", closing=ops[0], opening=ops[1], income=ops[2], rate=r))
+    if plant:
+        w.plant("ratio.formula", [r, *ops], f"结余结转率 written {stated}% against {true}%")
+        w.consequence("ratio.carryover_rate", [r], "the stated 结余结转率 against the flow figures")
 
 
 def procurement(w: Writer, base: int, plants: set[str], subject: str = "department") -> None:
@@ -375,10 +398,12 @@ def _three_public(w: Writer, plants: set[str]) -> None:
     if over:
         actual["three_public_vehicle"] = budget["three_public_vehicle"] * rng.randrange(108, 135) // 100
     refs: dict[tuple[str, str], int] = {}
+    totals: dict[str, tuple[int, int]] = {}  # stage -> (fact, stated yuan)
     for stage, label, figures in (("initial_budget", rng.choice(["预算数", "年初预算"]), budget), ("actual", rng.choice(["决算数", "实际支出"]), actual)):
         total = sum(figures.values())
         stated = _bump(rng, total) if stage == "actual" and "sum.three_public" in plants else total
         t = w.amount("three_public_total", stage, stated, unit=unit)
+        totals[stage] = (t, stated)
         parts = []
         for k, v in figures.items():
             refs[(k, stage)] = w.amount(k, stage, v, unit=unit)
@@ -391,6 +416,9 @@ def _three_public(w: Writer, plants: set[str]) -> None:
     if over:
         k = "three_public_vehicle"
         w.plant("discipline.three_public_over_budget", [refs[(k, "initial_budget")], refs[(k, "actual")]], "公务用车 actual above budget")
+    (tb, vb), (ta, va) = totals["initial_budget"], totals["actual"]
+    if va > vb and (over or "sum.three_public" in plants):  # the raised item (or total) takes the whole 三公 over budget too
+        w.consequence("discipline.three_public_over_budget", [tb, ta], "“三公”经费 total above budget as a result")
 
 
 # --------------------------------------------------------------------------- project report

@@ -20,11 +20,11 @@ from . import formula as _formula
 from .checks import Ctx, Eval, fmt, fmt_fact, register
 from .model import Fact
 from .patterns import Strict
-from .tolerance import Interval, decimals_of, fact_half_unit, ratio_consistent, sum_tolerance, value_of
+from .tolerance import Interval, decimals_of, fact_half_unit, ratio_consistent, scale_of, sum_tolerance, value_of
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
-NEGATIVE = regex.compile(r"(减少|下降|降低|缩减|减|下滑|回落)[^，,。；0-9]{0,6}$")
+NEGATIVE = regex.compile(r"(减少|下降|降低|缩减|减|下滑|回落|降幅)[^，,。；0-9]{0,6}$")
 
 
 class Term(Strict):
@@ -88,6 +88,11 @@ def signed(ctx: Ctx, f: Fact) -> Decimal:
         return v
     before = ctx.doc.text[max(0, f.start - 12) : f.start]
     return -v if NEGATIVE.search(before) else v
+
+
+def _scale(f: Fact) -> Decimal:
+    """万元 per unit of ``f`` (1 when ``f`` is not an amount)."""
+    return scale_of(f) if f.value_wanyuan is not None else Decimal(1)
 
 
 def _subject_name(subject: str) -> str:
@@ -394,8 +399,9 @@ def check_growth(ctx: Ctx, a: GrowthArgs, ev: Eval) -> None:
             ev.ok()
             continue
         mid = computed.mid.quantize(Decimal(1).scaleb(-max(dec, 2)))
-        prior_shown = fmt_fact(p) if p is not None else fmt(value_of(c) - signed(ctx, d))
-        current_shown = fmt_fact(c) if c is not None else fmt(value_of(p) + signed(ctx, d))
+        # a figure worked out from the change is shown in the unit of the figure it is set beside
+        prior_shown = fmt_fact(p) if p is not None else fmt((value_of(c) - signed(ctx, d)) / _scale(c))
+        current_shown = fmt_fact(c) if c is not None else fmt((value_of(p) + signed(ctx, d)) / _scale(p))
         ev.fail([r, *used], computed.mid, stated, stated - computed.mid, tol,
                 metric_name=ctx.name(metric), stated=fmt(stated) + "%", expected=fmt(mid) + "%", current=current_shown,
                 prior=prior_shown, difference=fmt(abs(stated - mid)), tolerance=fmt(tol.quantize(Decimal("0.0001"))), subject=_subject_name(r.subject))

@@ -104,12 +104,14 @@ def test_subject_quotes_are_ignored(tmp_path):
 @pytest.mark.parametrize(
     "rule,found_rule,values,found",
     [
-        ("sum.income_sources", "sum.income_sources", ["1200"], True),
-        ("sum.income_sources", "sum.breakdown", ["1000"], True),  # same family, one of its figures
-        ("sum.income_sources", "ratio.execution_rate", ["1200"], False),  # other family
+        ("sum.income_sources", "sum.income_sources", ["1200", "1000", "200"], True),
+        ("sum.income_sources", "sum.income_sources", ["1200", "1000"], True),  # two of its three figures
+        ("sum.income_sources", "sum.income_sources", ["1200"], False),  # one figure of three: could be any sum over that total
+        ("sum.income_sources", "sum.breakdown", ["1200", "1000", "200"], False),  # another rule, even of the family
+        ("sum.income_sources", "ratio.execution_rate", ["1200", "1000", "200"], False),
         ("sum.income_sources", "sum.income_sources", ["7"], False),  # none of its figures
     ],
-    ids=["same_rule", "same_family", "other_family", "other_figures"],
+    ids=["same_rule_all", "same_rule_half", "same_rule_one_of_three", "same_family", "other_family", "other_figures"],
 )
 def test_planted_inconsistency_recall(tmp_path, rule, found_rule, values, found):
     gold = dict(GOLD, inconsistencies=[{"rule": rule, "kind": "planted", "facts": [0, 1, 2]}])
@@ -118,6 +120,24 @@ def test_planted_inconsistency_recall(tmp_path, rule, found_rule, values, found)
     f = rep["formats"]["text"]["findings"]
     assert f["planted"][rule] == {"planted": 1, "found": int(found), "recall": Decimal(int(found))}
     assert f["clean_reports"] == 0
+    assert f["unexplained_findings_in_planted_reports"] == int(not found)
+
+
+def test_consequence_is_neither_missed_nor_false(tmp_path):
+    """A knock-on failure of a planted error (gold kind "consequence") explains its finding; missing it is not a miss."""
+    gold = dict(GOLD, inconsistencies=[
+        {"rule": "sum.income_sources", "kind": "planted", "facts": [0, 1, 2]},
+        {"rule": "sum.expenditure", "kind": "consequence", "facts": [0]},
+        {"rule": "ratio.carryover_rate", "kind": "consequence", "facts": [3]},
+    ])
+    fds = [
+        finding("sum.income_sources", [fact("income_total", "initial_budget", v) for v in ("1200", "1000", "200")]),
+        finding("sum.expenditure", [fact("income_total", "initial_budget", "1200")]),
+    ]
+    rep = ev.evaluate(write(tmp_path, gold), runner=lambda p: result([], fds))
+    f = rep["formats"]["text"]["findings"]
+    assert set(f["planted"]) == {"sum.income_sources"} and f["planted_recall"] == Decimal(1)
+    assert (f["unexplained_findings_in_planted_reports"], f["false_findings"]) == (0, 0)
 
 
 def test_false_findings_skip_info_and_real_inconsistencies(tmp_path):
@@ -194,6 +214,15 @@ def test_render_prints_the_table_and_worst_misses(tmp_path):
     ev.render(rep, worst=3, stream=buf)
     out = buf.getvalue()
     assert "facts recall" in out and "worst misses" in out and "missed fact" in out
+    assert "text: false findings 0 in 1 clean reports = 0.0000 per 20" in out  # the headline figure, first
+
+
+def test_render_headline_states_planted_recall(tmp_path):
+    gold = dict(GOLD, inconsistencies=[{"rule": "sum.income_sources", "kind": "planted", "facts": [0, 1, 2]}])
+    rep = ev.evaluate(write(tmp_path, gold), runner=lambda p: result([]))
+    buf = StringIO()
+    ev.render(rep, worst=0, stream=buf)
+    assert buf.getvalue().startswith("text: planted inconsistencies found 0/1 = 0.0% (bar ≥ 99%)")
 
 
 def test_generated_corpus_with_a_perfect_stub_scores_one(tmp_path):

@@ -71,7 +71,7 @@ def _half_units(gold: dict, idxs: list[int]) -> Decimal:
     for i in idxs:
         f = gold["facts"][i]
         d = -Decimal(f["value"]).as_tuple().exponent
-        unit = Decimal(10000) if f["unit"] == "元" else Decimal(1)
+        unit = {"元": Decimal(10000), "亿元": Decimal("0.0001")}.get(f["unit"], Decimal(1))
         total += Decimal("0.5") * Decimal(10) ** -d / unit
     return total
 
