@@ -132,8 +132,9 @@ def groups(row: list) -> list[tuple[object, list]]:
             out.append((t, []))
         elif out:
             out[-1][1].append(t)
-    while out and not out[-1][1]:
-        out.pop()
+    for _, vals in out:  # trailing empty cells (a closing |) are no column
+        while vals and vals[-1].empty:
+            vals.pop()
     return [(lab, vals) for lab, vals in out if any(_is_num(t) for t in vals)]
 
 
