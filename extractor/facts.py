@@ -41,6 +41,21 @@ _PRIOR_VALUE = regex.compile(
 _COMPARED = regex.compile(r"(?:比|较|与|同比)\s*(?:上年度?|上一年度?|去年|\d{4}\s*年度?)(?:同期)?的?\s*$")
 _THIS_PROJECT = regex.compile(r"^\s*(?:该|本|此)(?:项目|专项)")
 _GENERIC_NAME = regex.compile(r"^(?:重点|其他|主要|各|本|该|所有|部分|相关|专项|财政|预算)*(?:项目|专项|经费|专项资金)$")
+_JOINED = regex.compile(r"(?:和|及|与|、)\s*$")
+_THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3})")
+_NEWLINE = regex.compile(r"\n")
+_NUM_START = regex.compile(r"[\d一二三四五六七八九十]")
+_NO_NAME = regex.compile(r"项目|该|本|此|上述")
+_QUOTED_PROJECT = regex.compile(r'^[“"「『]?[^“”"「」『』]+[”"」』]项目$')
+_QUOTES = regex.compile(r'[“”"「」『』]')
+_VERSUS = regex.compile(r"(?:比|较|与|同比|对比)\s*$")
+_DIGIT = regex.compile(r"\d")
+_FINAL_TITLE = regex.compile(r"决算")
+_BUDGET_TITLE = regex.compile(r"预算编制|预算情况|预算安排")
+_LIST_GLUE = regex.compile(r"[\s、，,和及与以]")
+_SEG_BREAK = regex.compile(r"[。；;\n]")
+_OPERATOR = regex.compile(r"[/÷×*＊]")
+_REACHED = regex.compile(r"达到|完成|达标|实现")
 _RATE_KINDS = ("rate", "percentage_points")
 _SCALES = {"十": Decimal(10), "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000), "十万": Decimal(100000),
            "百万": Decimal(1000000), "千万": Decimal(10000000), "亿": Decimal(100000000)}
@@ -198,7 +213,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         mine = [f for f in in_sentence if f.subject == subject]
         if change is not None and kind != "rate":
             stage = "change"
-        elif kind != "rate" and regex.search(r"(?:和|及|与|、)\s*$", left) and mine and mine[-1].stage == "change":
+        elif kind != "rate" and _JOINED.search(left) and mine and mine[-1].stage == "change":
             stage = "change"  # "增加 5 名劳务人员和 10 名在编人员"
         elif lm is not None and lm.rule.stage:
             stage = lm.rule.stage
@@ -273,7 +288,7 @@ def _mask(doc: Document) -> str:
     A newline stays a break after 。！？；：, around a section heading, and before a list marker.
     """
     text = _SHORT_BRACKETS.sub(lambda m: "□" * len(m.group(0)), doc.text)
-    text = regex.sub(r"(?<=\d)[,，](?=\d{3})", "□", text)  # 17,131.77: a thousands separator is not a clause break
+    text = _THOUSANDS.sub("□", text)  # 17,131.77: a thousands separator is not a clause break
     hard: set[int] = set()
     for sec in doc.sections:
         if sec.start > 0:
@@ -283,7 +298,7 @@ def _mask(doc: Document) -> str:
             hard.add(nl)
     out = list(text)
     prev_soft = False
-    for m in regex.finditer(r"\n", text):
+    for m in _NEWLINE.finditer(text):
         i = m.start()
         before = text[:i].rstrip(" \t\u3000")[-1:]
         after = text[i + 1 : i + 6]
@@ -306,7 +321,7 @@ def _continues_with_figure(text: str, at: int) -> bool:
     """The next line starts with a number that runs on as prose ("198.06 万元。"), not a bare table cell."""
     nl = text.find("\n", at)
     nxt = text[at: nl if nl >= 0 else len(text)].strip()
-    return bool(regex.match(r"[\d一二三四五六七八九十]", nxt)) and not facts_cells.is_value_cell(nxt)
+    return bool(_NUM_START.match(nxt)) and not facts_cells.is_value_cell(nxt)
 
 
 def _sentence_bounds(ctx: _Ctx, pos: int) -> tuple[int, int]:
@@ -389,7 +404,7 @@ def _named_subject(ctx: _Ctx, left: str, label_text: str, metric: str, s_start: 
         m = pats["subject.named"].search(text.strip()) if text else None
         if m:
             name = _clean_name(m.group("name"))
-            if len(name) >= 4 and not regex.match(r"项目|该|本|此|上述", name):  # "项目建设经费" names no project
+            if len(name) >= 4 and not _NO_NAME.match(name):  # "项目建设经费" names no project
                 ctx.sentence_subject[s_start] = name
                 return name
     m = pats["subject.category"].search(ctx.doc.text[s_start:pos])
@@ -422,9 +437,9 @@ def _subject(ctx: _Ctx, pos: int, s_start: int | None = None) -> str:
 def _clean_name(name: str) -> str:
     """A project's name as written, without quotes ("“英才荟专项”项目" → 英才荟专项)."""
     name = name.strip()
-    if regex.match(r"^[“\"「『]?[^“”\"「」『』]+[”\"」』]项目$", name):
+    if _QUOTED_PROJECT.match(name):
         name = name[:-2]
-    return regex.sub(r"[“”\"「」『』]", "", name).strip()
+    return _QUOTES.sub("", name).strip()
 
 
 # --------------------------------------------------------------------------- labels and stages
@@ -460,7 +475,7 @@ def _change(r: L.Compiled, left: str) -> str | None:
 def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | None, in_sentence: list[Fact], pos: int,
            before_all: list[Fact] = ()) -> str:
     cues = L.stage_cues(left, mask, ctx.r)
-    prior = [c for c in cues if c[2] == "prior_year" and not regex.search(r"(?:比|较|与|同比|对比)\s*$", left[: c[0]])]
+    prior = [c for c in cues if c[2] == "prior_year" and not _VERSUS.search(left[: c[0]])]
     if prior or _PRIOR_VALUE.search(left):
         return "prior_year"  # "上年决算数 X" / "比上年的 X 增加…": X is last year's figure
     explicit = [c for c in cues if c[2] not in ("budget", "prior_year")]
@@ -476,7 +491,7 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
         return prev.stage if prev else "initial_budget"
     lead = ctx.doc.text[_sentence_bounds(ctx, pos)[0]:pos]
     lead = lead[: max(lead.rfind("，"), lead.rfind(","), 0)]
-    if lead and len(lead) <= 12 and not regex.search(r"\d", lead):
+    if lead and len(lead) <= 12 and not _DIGIT.search(lead):
         lead_cues = [c for c in L.stage_cues(lead, None, ctx.r) if c[2] not in ("budget", "prior_year")]
         if lead_cues:
             return lead_cues[-1][2]  # "截至年末，项目支出 X": a short opening clause sets the stage
@@ -506,9 +521,9 @@ def _heading_stage(ctx: _Ctx, pos: int) -> str:
     if sec is None:
         return "none"
     title = sec.path.split(" > ")[-1]
-    if regex.search(r"决算", title):
+    if _FINAL_TITLE.search(title):
         return "actual"
-    if regex.search(r"预算编制|预算情况|预算安排", title):
+    if _BUDGET_TITLE.search(title):
         return "initial_budget"
     return "none"
 
@@ -538,7 +553,7 @@ def _respective(ctx: _Ctx, q: Quantity, seg_start: int, before: list[Fact]) -> t
     gap_text = text[cue.end():q.span.start]
     for f in between:
         gap_text = gap_text.replace(text[f.start:f.end], "")
-    if regex.sub(r"[\s、，,和及与以]", "", gap_text):
+    if _LIST_GLUE.sub("", gap_text):
         return None  # something other than a list of figures sits between the cue and this figure
     head_start = cue.start()
     while head_start > seg_start and ctx.masked[head_start - 1] not in "，,；;。：:\n":
@@ -573,7 +588,7 @@ def _table_row(ctx: _Ctx, q: Quantity) -> tuple[L.LabelMatch | None, str, str] |
         prev_start = text.rfind("\n", 0, pos - 1) + 1
         prev = text[prev_start:pos - 1]
         pos = prev_start
-        if prev.count("|") >= 2 and not regex.search(r"\d", prev):
+        if prev.count("|") >= 2 and not _DIGIT.search(prev):
             hcells = prev.split("|")
             if col < len(hcells):
                 header = hcells[col].strip()
@@ -608,7 +623,7 @@ def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fac
     for f in reversed(before):
         if f.start < lo:
             break
-        same_segment = not regex.search(r"[。；;\n]", ctx.masked[f.end:pos])
+        same_segment = not _SEG_BREAK.search(ctx.masked[f.end:pos])
         if f.stage == "change" or (f.stage == "none" and not same_segment):
             continue
         if f.kind == kind and f.parent is None and f.metric not in ("other", "indicator") and f.rule.startswith("metric."):
@@ -628,7 +643,7 @@ def _formula(ctx: _Ctx, q: Quantity, seg_start: int) -> tuple[str, bool] | None:
     lo = max(seg.rfind("："), seg.rfind(":"), seg.rfind("，", 0, q.span.start - seg_start)) + 1
     body = seg[lo:]
     m = ctx.r.formula.search(body)
-    if m is None or not regex.search(r"[/÷×*＊]", body):
+    if m is None or not _OPERATOR.search(body):
         return None
     eq_at = seg_start + lo + m.end()
     qpos = q.span.start + len(q.surface) - len(q.surface.lstrip("=＝≈ "))
@@ -662,7 +677,7 @@ def _indicator(ctx: _Ctx, q: Quantity, base: Fact, left: str, s_start: int, s_en
     met: bool | None = None
     if r.met_false.search(left) or r.met_false.search(after):
         met = False
-    elif r.met_true.search(left) or r.met_true.search(after) or (stmt and regex.match(r"达到|完成|达标|实现", stmt.group(0))):
+    elif r.met_true.search(left) or r.met_true.search(after) or (stmt and _REACHED.match(stmt.group(0))):
         met = True
     name = _FILLER.sub("", _LEAD.sub("", left)).strip()[-30:]
     name = r.name_trim.sub("", name).strip() or base.label

@@ -29,6 +29,7 @@ _CHANGE = regex.compile(r"增减|增长|变动|增幅|同比|比上年|较上年
 _YEAR = regex.compile(r"^(\d{4})\s*年(?:度)?(?:决算数?|预算数?|实际数?)?$")
 _LEAD = regex.compile(r"^(?:其中|其|含)[：:]?\s*")
 _CORNER = regex.compile(r"^(?:年度|年份|项目|科目|类别|名称|内容|单位|指标)(?:名称)?\s*(?:[（(][^（）()]*[）)])?$")
+_DIGIT = regex.compile(r"\d")
 _UNIT = regex.compile(r"单位[：:]\s*(万元|元|亿元)|[（(](万元|元|亿元)[）)]")
 
 
@@ -94,7 +95,7 @@ def _is_cell(line: str) -> bool:
 
 
 def _multi_line_block(block) -> bool:
-    vals = sum(1 for _, _, t in block if _VALUE.match(t.strip().strip("|").strip()) and regex.search(r"\d", t))
+    vals = sum(1 for _, _, t in block if _VALUE.match(t.strip().strip("|").strip()) and _DIGIT.search(t))
     return vals >= 2
 
 

@@ -14,7 +14,11 @@ from __future__ import annotations
 import functools
 import logging
 
+import regex
+
 from . import labels
+
+_HEAD = regex.compile(r"[\p{Han}A-Za-z0-9]+?(?=[、，,。；;：:（(\s]|以及|和|及|与|等|的|$)")
 
 # POS tags that end a free label on the left: verbs, particles, numerals, measure words, punctuation.
 _BREAK = ("v", "u", "m", "q", "p", "c", "x", "r", "d", "w", "eng", "y", "f", "t")
@@ -114,9 +118,7 @@ def annotate(doc, start: int, end: int, facts=()):
 
 def head_phrase(text: str, max_chars: int = 12) -> str:
     """The noun phrase at the start of ``text``: what a count before it counts ("28个|展区以及…" → 展区)."""
-    import regex
-
-    m = regex.match(r"[\p{Han}A-Za-z0-9]+?(?=[、，,。；;：:（(\s]|以及|和|及|与|等|的|$)", text[: max_chars * 2])
+    m = _HEAD.match(text[: max_chars * 2])
     if not m:
         return ""
     kept: list[str] = []
