@@ -257,6 +257,7 @@ def _drop_repeated_header(old: list[list[Tok]], rows: list[list[Tok]]) -> list[l
 
 
 AMOUNT_FIELDS = ("initial_budget", "adjusted_budget", "actual")
+_INCOME_PARTS = {"general_budget_appropriation", "fund_budget_appropriation", "state_capital_appropriation", "other_income", "carryover_opening"}
 
 
 class Reader:
@@ -289,7 +290,7 @@ class Reader:
                 continue
             self._row(toks, rows, i)
         for f in self.budget_amounts:  # parts listed before their 合计 row
-            if f.parent is None and f.metric != "project_total" and f.stage in self.total_fact:
+            if f.parent is None and f.stage in self.total_fact and f is not self.total_fact[f.stage]:
                 f.parent = self.total_fact[f.stage].fact_id
         self._unit_check()
 
@@ -432,6 +433,8 @@ class Reader:
             f.value_wanyuan = num.value if unit == "万元" else num.value / WAN
             f.kind = "amount"
             f.subject = "department"
+            if e.key in _INCOME_PARTS and fld in self.total_fact:  # the sources add up to 年度资金总额
+                f.parent = self.total_fact[fld].fact_id
             self.facts.append(f)
 
     # ---- indicator block

@@ -174,9 +174,15 @@ DEPT_CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def dept_form():
-    return facts_of(DEPT_FORM)
+def one_cell_per_line(text: str) -> str:
+    """The same form as a grid's text layer: every non-empty cell on its own line."""
+    cells = [c.strip() for line in text.splitlines() for c in (line.strip().strip("|").split("|") if "|" in line else [line])]
+    return "\n".join(c for c in cells if c) + "\n"
+
+
+@pytest.fixture(scope="module", params=["pipes", "lines"])
+def dept_form(request):
+    return facts_of(DEPT_FORM if request.param == "pipes" else one_cell_per_line(DEPT_FORM))
 
 
 @pytest.mark.parametrize("metric,stage,value", DEPT_CASES, ids=[f"{m}-{s}" for m, s, _ in DEPT_CASES])
@@ -185,6 +191,16 @@ def test_department_form_blocks(dept_form, metric, stage, value):
     f = one(res, metric, stage)
     assert f.value == D(value)
     assert f.subject == "department"
+
+
+def test_department_form_checks():
+    """The income sources add up to 年度资金总额: clean form raises nothing, a raised source is caught."""
+    clean = pipeline.check(ingest.from_text(DEPT_FORM, source="t.txt"))
+    assert [f.rule for f in clean.findings if f.severity == "error"] == []
+    bad = DEPT_FORM.replace("| 其他资金 | 40.00 |", "| 其他资金 | 45.00 |")
+    res = pipeline.check(ingest.from_text(bad, source="t.txt"))
+    errors = [f for f in res.findings if f.severity == "error"]
+    assert len(errors) == 1 and errors[0].difference.copy_abs() == D("5.00")
 
 
 # --------------------------------------------------------------------------- unknown headers: nothing lost
