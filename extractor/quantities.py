@@ -536,7 +536,7 @@ def _scan(g: Grammar, text: str):
     and the match is taken again from there without the bound, so the unit after it is read whole.
     """
     pos = 0
-    search, match = g.scanner.search, g.scanner.match
+    match = g.scanner.match
     for h in g.prefilter.finditer(text):
         a, b = h.span()
         if a < pos:
@@ -544,9 +544,14 @@ def _scan(g: Grammar, text: str):
         back = max(pos, a - _BEFORE)
         start = a
         if back < a and not _PRE_CHARS.isdisjoint(text[back:a]):
-            m0 = search(text, back, b)
-            if m0 is not None:
-                start = m0.start()
+            # a match starting before the numeral starts with one of these characters: try those places only
+            # (the leftmost that matches within the numeral's end), not the whole scanner at every position
+            for p in range(back, a):
+                if text[p] in _PRE_CHARS:
+                    m0 = match(text, p, b)
+                    if m0 is not None and m0.end() > m0.start():
+                        start = p
+                        break
         m = match(text, start)
         if (m is None or m.end() == m.start()) and start != a:
             m = match(text, a)
