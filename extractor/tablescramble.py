@@ -146,14 +146,19 @@ def _renumber(reader: Reader) -> None:
     """Scrambled cells have no grid: number rows as the form prints them (budget rows, indicator rows,
     总分) and columns by the header order, so checks can group a row's figures."""
     order = [f for f, _ in reader.budget_cols]
-    rows: dict[str, int] = {}
+    # budget rows in the form's printed order (年度资金总额, 其中：财政拨款, 上年结转, 其他: the vocabulary's order),
+    # not the drawing order the text came in
+    canon = [e.id for e in reader.v.budget_rows]
+    present: dict[str, str] = {}
     n_ind = 0
     for f in reader.facts:
         if f.metric == "indicator":
             n_ind += 1
             continue
         if f.metric != "score_total" and "score_total" not in f.rule:
-            rows.setdefault(f.label.split(" ")[0], len(rows) + 1)
+            present.setdefault(f.label.split(" ")[0], f.rule.split("/")[0])
+    ranked = sorted(present, key=lambda lab: (canon.index(present[lab]) if present[lab] in canon else len(canon), lab))
+    rows = {lab: i for i, lab in enumerate(ranked, 1)}
     k = len(rows)
     for f in reader.facts:
         if f.metric == "indicator":

@@ -252,7 +252,9 @@ def test_real022_budget_cells_have_row_and_col(real_dev):
     assert amounts and all(f.row and f.col for f in amounts)
     total = [f for f in amounts if f.metric == "project_total"]
     assert {f.row for f in total} == {1} and sorted(f.col for f in total) == [1, 2, 3]
-    assert len({f.row for f in amounts}) == 4  # 年度资金总额 and its three 其中 rows
+    rows = {f.metric: f.row for f in amounts}  # the form's printed order, not the PDF's drawing order
+    assert rows == {"project_total": 1, "general_budget_appropriation": 2, "carryover_opening": 3, "other_income": 4}
+    assert len({f.fact_id for f in res.facts}) == len(res.facts)
 
 
 def test_no_regex_compiled_per_cell(monkeypatch):
