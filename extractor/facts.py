@@ -12,6 +12,11 @@ table reader claimed, we find
 * its **parent**: the amount before ``其中`` / an opening bracket;
 * its **subject**: ``department`` unless a named-project scope holds it
   ("现就“英才荟专项”项目进行绩效分析" until the section ends);
+* its **value**: the quantity's value, except that a count written with a scale
+  word is the full count ("319 万只" → 3190000 只; the quote keeps "319 万只"):
+  a count is a count, and checks compare counts without knowing the scale;
+* a figure in a table that reached prose one cell per line takes its own row
+  label × column header (:mod:`extractor.facts_cells`), at lower confidence;
 * and, for indicator statements ("人才满意度达 90%", "年初预计…5 人…年底均达标"),
   an ``indicator`` row with level, name, target/actual and met.
 """
@@ -78,7 +83,8 @@ def extract(doc: Document, skip=()) -> list[Fact]:
     """Prose facts of ``doc``; quantities inside any ``(start, end)`` of ``skip`` are left to the table reader."""
     r = L.rules()
     found = _quantities(doc)
-    qs = sorted((q for q in found if not _inside(q.span.start, q.span.end, skip)), key=lambda q: (q.span.start, q.span.end))
+    qs = sorted((q for q in found if not _inside(q.span.start, q.span.end, skip) and not _split_year(doc.text, q)),
+                key=lambda q: (q.span.start, q.span.end))
     ctx = _Ctx(doc, r, _mask(doc), subject_scopes(doc, r), cells=facts_cells.find(doc) if qs else [])
     facts: list[Fact] = []
     primary: list[Fact] = []  # one per quantity, in order: the facts later quantities look back at
@@ -715,6 +721,17 @@ def _last(levels, window: str, level: int) -> str | None:
 
 
 # --------------------------------------------------------------------------- quantities
+
+
+_YEAR_TAIL = regex.compile(r"[ \u3000](\d{1,3})\s*年")
+
+
+def _split_year(text: str, q: Quantity) -> bool:
+    """"对2 018年度": a stray space inside a year leaves a bare head of digits that is no quantity."""
+    if q.unit or q.kind != "count" or not q.text.isdigit():
+        return False
+    m = _YEAR_TAIL.match(text, q.span.end)
+    return bool(m) and len(q.text + m.group(1)) == 4 and (q.text + m.group(1))[:2] in ("19", "20")
 
 
 def _inside(start: int, end: int, skip) -> bool:

@@ -379,3 +379,8 @@ def test_cell_table_never_borrows_a_label_from_another_row():
     out = run(CELL_TABLE + "其他支出\n")  # a trailing label with no value: the last values stay with 项目支出
     last = [f for f in out if format(f.value, "f") == "335.50"]
     assert [(f.metric, f.stage) for f in last] == [("project_expenditure", "actual")] and "其他" not in last[0].label
+
+
+def test_a_year_split_by_a_stray_space_is_no_quantity():
+    out = run("为加强预算绩效管理，我单位对2 018年度支出开展绩效自评，共实施 3 个项目。")
+    assert [(f.value, f.unit) for f in out] == [(Decimal("3"), "个")]
