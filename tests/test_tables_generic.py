@@ -193,14 +193,19 @@ def test_department_form_blocks(dept_form, metric, stage, value):
     assert f.subject == "department"
 
 
-def test_department_form_checks():
-    """The income sources add up to 年度资金总额: clean form raises nothing, a raised source is caught."""
+def test_department_form_parents_and_no_false_alarm():
+    """The income sources point at 年度资金总额 of their stage (and add up to it); a clean form raises no error."""
+    doc, res = facts_of(DEPT_FORM)
+    by_id = {f.fact_id: f for f in res.facts}
+    for stage in ("initial_budget", "adjusted_budget", "actual"):
+        total = one(res, "expenditure_total", stage)
+        assert total.parent is None
+        parts = [f for f in res.facts if f.parent == total.fact_id]
+        assert {f.metric for f in parts} == {"general_budget_appropriation", "fund_budget_appropriation", "other_income"}
+        assert sum(f.value for f in parts) == total.value
+        assert all(by_id[f.parent].stage == stage for f in parts)
     clean = pipeline.check(ingest.from_text(DEPT_FORM, source="t.txt"))
     assert [f.rule for f in clean.findings if f.severity == "error"] == []
-    bad = DEPT_FORM.replace("| 其他资金 | 40.00 |", "| 其他资金 | 45.00 |")
-    res = pipeline.check(ingest.from_text(bad, source="t.txt"))
-    errors = [f for f in res.findings if f.severity == "error"]
-    assert len(errors) == 1 and errors[0].difference.copy_abs() == D("5.00")
 
 
 # --------------------------------------------------------------------------- unknown headers: nothing lost
