@@ -191,6 +191,9 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         elif (change is not None or _COMPARED.search(left)) and kind == "amount":
             # "…（a，b），比上年增加 X" / "比上年的 X": the change and last year's figure belong to the head total
             prev = next((f for f in reversed(in_sentence) if f.kind == "amount" and f.parent is None and f.stage != "change"), None)
+            if prev is None:  # "…。其中：a；b；比上年增加 X": the total the sentence's parts belong to
+                part = next((f for f in reversed(before) if f.start >= s_start and f.kind == "amount" and f.parent), None)
+                prev = next((f for f in before if part is not None and f.fact_id == part.parent), None)
             metric = prev.metric if prev else "other"
             rule, label_text, conf = change or "stage.prior", _free_label(left), 0.75
         else:
