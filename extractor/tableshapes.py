@@ -84,8 +84,11 @@ def _generic_rows(text: str, a: int, b: int) -> list[list[Tok]]:
     if multi >= max(2, len(seg_lines) // 2):
         rows, _ = _rows_of(text, a, b, cut=False)
         return rows
-    toks = [piece for cs, ce in _cells(text, a, b) if ce > cs for piece in unglue(Tok(text[cs:ce], cs, ce))]
-    return [toks]
+    cells = _cells(text, a, b)
+    while cells and cells[-1][0] == cells[-1][1]:
+        cells.pop()
+    # an empty cell between two | is a blank in the grid: kept, it holds its column's place
+    return [[piece for cs, ce in cells for piece in unglue(Tok(text[cs:ce], cs, ce))]]
 
 
 def _overlaps(a: int, b: int, spans) -> bool:

@@ -273,3 +273,18 @@ def test_no_regex_compiled_per_cell(monkeypatch):
     monkeypatch.setattr(regex, "compile", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     tables.extract(ingest.from_text(EXEC_LINES + DEPT_FORM, source="t.txt"))
     assert calls == []
+
+
+@pytest.mark.parametrize("year", [2016, None], ids=["report-year", "latest-year-row"])
+def test_three_public_blank_cell_keeps_its_column(year):
+    """One cell per line with |: a blank between two | holds its column; without a report year the latest year is actual."""
+    cells = ["年度", "合计", "因公出国(境)经费", "公务接待费", "2015年", "100", "", "60", "2016年", "90", "10", "80",
+             "2016年比2015年增减%", "-10.00", "", "33.33"]
+    doc = ingest.from_text("对比情况\n" + "\n|\n".join(cells) + "\n|\n", source="t.txt")
+    doc.metadata.year = year
+    res = tables.extract(doc)
+    assert one(res, "three_public_reception", "prior_year").value == D("60")
+    assert one(res, "three_public_overseas", "actual").value == D("10")
+    assert not [f for f in res.facts if f.metric == "three_public_overseas" and f.stage == "prior_year"]
+    assert one(res, "growth_rate", "change", "公务接待费").value == D("33.33")
+    assert len(res.facts) == 7
