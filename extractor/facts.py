@@ -44,6 +44,7 @@ _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[�
 _PRIOR_VALUE = regex.compile(
     r"(?:上年度?|上一年度?|去年|(?:比|较|与|同比)\s*\d{4}\s*年度?)(?:同期)?(?:的|决算数?|预算数?|数)?(?:为|是)?\s*$")
 _COMPARED = regex.compile(r"(?:比|较|与|同比)\s*(?:上年度?|上一年度?|去年|\d{4}\s*年度?)(?:同期)?的?\s*$")
+_CLAUSE_YEAR = regex.compile(r"^\s*(?:其中|另|而|较|比)?\s*(\d{4})\s*年度?(?!初|末|底|\d)")
 _THIS_PROJECT = regex.compile(r"^\s*(?:该|本|此)(?:项目|专项)")
 _GENERIC_NAME = regex.compile(r"^(?:重点|其他|主要|各|本|该|所有|部分|相关|专项|财政|预算)*(?:项目|专项|经费|专项资金)$")
 _JOINED = regex.compile(r"(?:和|及|与|、)\s*$")
@@ -487,6 +488,10 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
     prior = [c for c in cues if c[2] == "prior_year" and not _VERSUS.search(left[: c[0]])]
     if prior or _PRIOR_VALUE.search(left):
         return "prior_year"  # "上年决算数 X" / "比上年的 X 增加…": X is last year's figure
+    year = ctx.doc.metadata.year
+    m = _CLAUSE_YEAR.match(left)
+    if m and year and int(m.group(1)) == year - 1 and not (rule is not None and rule.metric == "carryover_opening"):
+        return "prior_year"  # "2019 年项目支出决算数 X" in the 2020 report
     explicit = [c for c in cues if c[2] not in ("budget", "prior_year")]
     if explicit:
         return max(explicit, key=lambda c: (c[1], c[1] - c[0]))[2]

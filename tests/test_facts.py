@@ -388,3 +388,10 @@ def test_cell_table_never_borrows_a_label_from_another_row():
 def test_a_year_split_by_a_stray_space_is_no_quantity():
     out = run("为加强预算绩效管理，我单位对2 018年度支出开展绩效自评，共实施 3 个项目。")
     assert [(f.value, f.unit) for f in out] == [(Decimal("3"), "个")]
+
+
+def test_last_years_figure_named_by_its_year():
+    doc = ingest.from_text("2020 年项目支出决算数 800.00 万元；2019 年项目支出决算数 700.00 万元；2019 年结转资金 5.00 万元。")
+    doc.metadata.year = 2020
+    assert triples(facts.extract(doc)) == [("project_expenditure", "actual", "800.00"), ("project_expenditure", "prior_year", "700.00"),
+                                           ("carryover_opening", "actual", "5.00")]
