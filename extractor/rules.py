@@ -36,17 +36,24 @@ class Term(Strict):
 # --------------------------------------------------------------------------- helpers
 
 
-def _groups(ctx: Ctx, scope: str) -> list[tuple[str | None, str | None]]:
-    """(subject, table_id) groups: per subject over prose facts, or per table over table facts."""
+def _groups(ctx: Ctx, scope: str, within_tables: bool = False) -> list[tuple[str | None, str | None]]:
+    """(subject, table_id) groups: per table over table facts (scope table); else per subject over prose
+    facts, then (``within_tables``, sums) per subject within each table (a 预算执行表's 支出合计 against its
+    own 基本支出 + 项目支出), never mixing a table's figures with the prose's."""
     if scope == "table":
         return [(None, t) for t in ctx.tables()]
-    return [(s, None) for s in ctx.subjects()]
+    if not within_tables:
+        return [(s, None) for s in ctx.subjects()]
+    within = [(s, t) for t in ctx.tables() for s in dict.fromkeys(f.subject for f in ctx.facts if f.table_id == t)]
+    return [(s, None) for s in ctx.subjects()] + within
 
 
 def _select(ctx: Ctx, metric: str, stage: str, group: tuple[str | None, str | None], scope: str) -> list[Fact]:
     subject, table = group
     if scope == "table":
         return ctx.select(metric, stage, table_id=table)
+    if table is not None:
+        return ctx.select(metric, stage, subject=subject, table_id=table)
     return [f for f in ctx.select(metric, stage, subject=subject) if f.table_id is None or scope == "all"]
 
 
@@ -135,7 +142,7 @@ def _sum_eval(ctx: Ctx, total: Fact, parts: list[Fact], names: list[str]) -> tup
 @register("sum", SumArgs, SUM_FIELDS)
 def check_sum(ctx: Ctx, a: SumArgs, ev: Eval) -> None:
     """A stated total against its parts, stage by stage; with parts missing, only ``Σ present ≤ total``."""
-    for group in _groups(ctx, a.scope):
+    for group in _groups(ctx, a.scope, within_tables=True):
         for stage in a.stages:
             totals = _distinct(_select(ctx, a.total, stage, group, a.scope))
             part_cands = {p: _select(ctx, p, stage, group, a.scope) for p in a.parts}

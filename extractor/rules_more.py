@@ -316,25 +316,38 @@ def check_score_total(ctx: Ctx, a: NoArgs, ev: Eval) -> None:
 
 
 class WeightTotalArgs(Strict):
-    total: Decimal = HUNDRED
+    total: Decimal = HUNDRED  # the usual full mark, used when the table states no total of its own
+    stated_label: str = r"(分值合计|总分值|权重合计|分值总计|满分)"  # a weight so labelled is the stated total
+
+
+def _stated_weight_total(ctx: Ctx, table: str | None, pat: regex.Pattern) -> Fact | None:
+    """The 分值 of the table's 总分/合计 row, or a weight labelled 分值合计/总分值 (prose or table)."""
+    for f in ctx.facts:
+        if f.metric == "weight" and f.value is not None and ((f.table_id == table and _is_total(f)) or pat.search(f.label or "")):
+            return f
+    return None
 
 
 @register("weight_total", WeightTotalArgs, ("stated", "expected", "difference", "count"))
 def check_weight_total(ctx: Ctx, a: WeightTotalArgs, ev: Eval) -> None:
-    """Σ 分值 of a complete table (one with a 总分 row) against 100 (weights are assigned, so exact)."""
+    """Σ 分值 of a complete table (one with a 总分 row) against its stated total (分值合计), else 100 (weights are assigned, so exact)."""
     done = False
+    pat = regex.compile(a.stated_label)
     for tot in (f for f in ctx.facts if f.metric == "score_total" and f.table_id):
-        rows = _row_values(ctx, tot.table_id, "weight", "weight")
+        rows = [(f, v) for f, v in _row_values(ctx, tot.table_id, "weight", "weight") if not pat.search(f.label or "")]
         if not rows:
             continue
         done = True
+        stated = _stated_weight_total(ctx, tot.table_id, pat)
+        target = stated.value if stated is not None else a.total
         s = sum((v for _, v in rows), ZERO)
-        if abs(s - a.total) <= _dec_tol([v for _, v in rows]):
+        if abs(s - target) <= _dec_tol([v for _, v in rows]):
             ev.ok()
         elif not _complete(ctx, tot.table_id):
             ev.lack("自评表预算执行部分")
         else:
-            ev.fail([f for f, _ in rows], a.total, s, s - a.total, ZERO, stated=fmt(s), expected=fmt(a.total), difference=fmt(abs(s - a.total)), count=len(rows))
+            cited = [f for f, _ in rows] + ([stated] if stated is not None else [])
+            ev.fail(cited, target, s, s - target, ZERO, stated=fmt(s), expected=fmt(target), difference=fmt(abs(s - target)), count=len(rows))
     if not done:
         ev.lack("指标分值（含总分的完整评分表）")
 

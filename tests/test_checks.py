@@ -257,7 +257,7 @@ INDICATOR_RULES = ("indicator.met_but_missed", "indicator.score_over_weight", "i
 PROJECT = "普陀体育中心与委托运营方结算费用"
 
 
-def table_facts(actual="215,457.6", rate="86.19", score="8.62", fund_actual="215,457.6", total="98.62", ind_scores=("10", "20", "20", "30", "10"), weights=("10", "20", "20", "30", "10"), met=True, actual_rate="100"):
+def table_facts(actual="215,457.6", rate="86.19", score="8.62", fund_actual="215,457.6", total="98.62", ind_scores=("10", "20", "20", "30", "10"), weights=("10", "20", "20", "30", "10"), met=True, actual_rate="100", weight_total=None):
     t = dict(table_id="t1")
     rows = [
         S("project_total", "adjusted_budget", "250000.00", unit="元", subject=PROJECT, extra=dict(row=2, col=2, **t)),
@@ -279,6 +279,8 @@ def table_facts(actual="215,457.6", rate="86.19", score="8.62", fund_actual="215
             actual="及时" if qualitative else actual_rate, actual_unit=None if qualitative else "%",
             weight=Decimal(w), score=Decimal(s), met=met, **t)))
     rows.append(S("score_total", "none", total, unit="分", subject=PROJECT, extra=dict(row=20, col=8, **t)))
+    if weight_total is not None:  # the 总分 row's 分值 cell: the table's own stated total
+        rows.append(S("weight", "none", weight_total, unit="分", subject=PROJECT, extra=dict(row=20, col=7, label="总分 分值", **t)))
     return rows
 
 
@@ -294,6 +296,10 @@ TABLE_CASES = [
     ("indicator.score_total", dict(total="99.62"), "failed"),
     ("indicator.weight_total", dict(), "passed"),
     ("indicator.weight_total", dict(weights=("10", "20", "20", "30", "20"), ind_scores=("10", "20", "20", "30", "20"), total="108.62"), "failed"),
+    ("indicator.weight_total", dict(weight_total="100"), "passed"),
+    # a table scored out of 110 that says so (总分 row 分值 110): its weights add up to its own total
+    ("indicator.weight_total", dict(weights=("10", "20", "20", "30", "20"), ind_scores=("10", "20", "20", "30", "20"), total="108.62", weight_total="110"), "passed"),
+    ("indicator.weight_total", dict(weight_total="110"), "failed"),  # weights add to 100, the table states 110
     ("indicator.score_over_weight", dict(), "passed"),
     ("indicator.score_over_weight", dict(ind_scores=("10", "20", "20", "30", "12"), total="100.62"), "failed"),
     ("indicator.met_but_missed", dict(), "passed"),
@@ -363,6 +369,38 @@ def test_growth_topic_is_not_a_bracketed_part():
     report = run(text, [S("income_total", "initial_budget", "1548.12", key="t"), S("general_budget_appropriation", "initial_budget", "1223.01", parent="t"),
                         S("other_income", "initial_budget", "117.04", parent="t"), S("other_income", "change", "479.92"), S("growth_rate", "none", "44.93", unit="%")])
     assert outcome(report, "ratio.growth_rate") == "passed"
+
+
+@pytest.mark.parametrize("text,rate,status", [
+    ("比上年的4119.21万元减少了1022.06万元，降幅{r}%。", "24.81", "passed"),  # 降幅: a decrease, the rate is a magnitude
+    ("比上年的4119.21万元减少了1022.06万元，降幅{r}%。", "42.81", "failed"),
+    ("比上年的4119.21万元减少了1022.06万元，下降{r}%。", "24.81", "passed"),
+], ids=["jiangfu-right", "jiangfu-wrong", "xiajiang-right"])
+def test_growth_decrease(text, rate, status):
+    t = "年初预算收入合计3097.15万元" + text.format(r=rate)
+    specs = [S("income_total", "initial_budget", "3097.15"), S("income_total", "prior_year", "4119.21"), S("income_total", "change", "1022.06"), S("growth_rate", "change", rate, unit="%")]
+    assert outcome(run(t, specs), "ratio.growth_rate") == status
+
+
+def test_growth_rates_sharing_one_pair_of_figures_are_not_judged():
+    """real-024: a 增减% table flattened into one sentence puts a row of rates after one pair of figures."""
+    text = "2015年 1277 2016年 959 2016年比2015年增减% -16.77 -86.62 -24.98"
+    specs = [S("three_public_vehicle_operation", "prior_year", "1277", unit="万元"), S("three_public_vehicle_operation", "actual", "959", unit="万元"),
+             S("growth_rate", "change", "-16.77", unit="%"), S("growth_rate", "change", "-86.62", unit="%"), S("growth_rate", "change", "-24.98", unit="%")]
+    report = run(text, specs)
+    assert not found(report, "ratio.growth_rate")
+
+
+def test_sum_within_a_generic_table():
+    """A 预算执行表 read by the table reader (table_id set): its 支出合计 is judged against its own rows, not the prose."""
+    t = dict(table_id="tx1")
+    text = "支出合计 12,721.82 基本支出 2,601.29 项目支出 10,244.40"
+    specs = [S("expenditure_total", "actual", "12,721.82", extra=dict(row=1, col=3, **t)), S("basic_expenditure", "actual", "2,601.29", extra=dict(row=2, col=3, **t)),
+             S("project_expenditure", "actual", "10,244.40", extra=dict(row=5, col=3, **t))]
+    (f,) = found(run(text, specs), "sum.expenditure")
+    assert f.expected == Decimal("12845.69") and f.stated == Decimal("12721.82")
+    specs[0] = S("expenditure_total", "actual", "12,845.69", extra=dict(row=1, col=3, **t))
+    assert outcome(run(text.replace("12,721.82", "12,845.69"), specs), "sum.expenditure") == "passed"
 
 
 def test_breakdown_with_an_item_read_apart_is_not_flagged():
