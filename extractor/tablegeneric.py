@@ -292,6 +292,26 @@ def _table_unit(doc: Document, reader, header: list) -> str | None:
     return None
 
 
+_UNIT_TAIL = regex.compile(r"\((?:单位[:：]?)?(?:万元|元|亿元)\)$|[:：]$")
+
+
+def _core(key: str) -> str:
+    """A label without its unit note or trailing colon (一般公共预算：, 支出合计（万元）)."""
+    return _UNIT_TAIL.sub("", key)
+
+
+def _label_groups(toks: list) -> list[tuple]:
+    """A row as (label, figures) groups; labels without figures (按收入性质分) are dropped."""
+    out: list[tuple] = []
+    for t in toks:
+        if t.empty or parse_cell(t.raw) is not None:
+            if out:
+                out[-1][1].append(t)
+        else:
+            out.append((t, []))
+    return [(lab, vals) for lab, vals in out if any(parse_cell(x.raw) is not None for x in vals)]
+
+
 # --------------------------------------------------------------------------- finding them in text
 
 

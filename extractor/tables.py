@@ -18,6 +18,7 @@ from decimal import Decimal
 import regex
 
 from .model import Document, Fact, Finding, Table
+from .tablegeneric import _core, _label_groups
 from .tablevocab import EMPTY, INDICATOR_FIELDS, Num, clean, comparator_of, display, is_comparator, match, norm, parse_cell, vocab
 
 WAN = Decimal(10000)
@@ -566,26 +567,6 @@ def _trim(toks: list[Tok]) -> list[Tok]:
     while toks and not toks[-1].key:
         toks.pop()
     return toks
-
-
-_UNIT_TAIL = regex.compile(r"\((?:单位[:：]?)?(?:万元|元|亿元)\)$|[:：]$")
-
-
-def _core(key: str) -> str:
-    """A label without its unit note or trailing colon (一般公共预算：, 支出合计（万元）)."""
-    return _UNIT_TAIL.sub("", key)
-
-
-def _label_groups(toks: list[Tok]) -> list[tuple[Tok, list[Tok]]]:
-    """A row as (label, figures) groups; labels without figures (按收入性质分) are dropped."""
-    out: list[tuple[Tok, list[Tok]]] = []
-    for t in toks:
-        if t.empty or parse_cell(t.raw) is not None:
-            if out:
-                out[-1][1].append(t)
-        else:
-            out.append((t, []))
-    return [(lab, vals) for lab, vals in out if any(parse_cell(x.raw) is not None for x in vals)]
 
 
 def _kind(tok: Tok) -> str:
