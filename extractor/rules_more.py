@@ -13,7 +13,7 @@ from .checks import Ctx, Eval, fmt, fmt_fact, register
 from .model import Fact
 from .patterns import Strict
 from .rules import _subject_name, _unit
-from .tolerance import Interval, decimals_of, fact_half_unit, half_unit, sum_tolerance, value_of
+from .tolerance import Interval, decimals_of, fact_half_unit, half_unit, ratio_consistent, sum_tolerance, value_of
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -530,3 +530,62 @@ def check_external(ctx: Ctx, a: NoArgs, ev: Eval) -> None:
 @register("coverage", NoArgs, ("skipped", "total", "run"))
 def check_coverage(ctx: Ctx, a: NoArgs, ev: Eval) -> None:
     """Placeholder: the engine computes coverage after every other rule has run."""
+
+
+# --------------------------------------------------------------------------- a rate beside both its operands
+
+
+class ClauseRatioArgs(Strict):
+    rate_words: str  # regex the words just before the rate match (办结率, 利用率)
+    numerator: str  # regex the words just before the numerator match (办结, 在用)
+    denominator: str  # regex the words just before the denominator match (受理, 固定资产总额)
+    window: int = 14  # characters of the clause before a figure that name it
+
+
+_CLAUSE_STOP = regex.compile(r"[，,；;。：:、（(）)]")
+
+
+def _words_before(ctx: Ctx, f: Fact, window: int) -> str:
+    """The words naming a figure: the clause text right before it, up to ``window`` characters."""
+    text = ctx.doc.text or ""
+    before = text[max(0, f.start - window) : f.start]
+    cut = [m.end() for m in _CLAUSE_STOP.finditer(before)]
+    return before[cut[-1] :] if cut else before
+
+
+def _comparable(x: Fact, y: Fact) -> bool:
+    """Both amounts (compared in 万元) or both in the same unit (件, 人, 台)."""
+    return (x.value_wanyuan is not None and y.value_wanyuan is not None) or (x.value_wanyuan is None and y.value_wanyuan is None and (x.unit or "") == (y.unit or ""))
+
+
+@register("clause_ratio", ClauseRatioArgs, ("rate_name", "stated", "expected", "numerator", "denominator", "difference", "tolerance", "subject"))
+def check_clause_ratio(ctx: Ctx, a: ClauseRatioArgs, ev: Eval) -> None:
+    """A rate stated in the same sentence as both figures it divides (受理 X 件，办结 Y 件，办结率 Z%)."""
+    rate_pat, num_pat, den_pat = regex.compile(a.rate_words), regex.compile(a.numerator), regex.compile(a.denominator)
+    rates = [f for f in ctx.facts if f.unit in ("%", "％") and f.value is not None and rate_pat.search(_words_before(ctx, f, a.window))]
+    if not rates:
+        ev.lack("与其分子分母同句的比率")
+        return
+    for r in rates:
+        s, _ = ctx.sentence_of(r)
+        # a part listed under its total (其中在用固定资产 X) sits in ctx.parts: it is an operand all the same
+        before = sorted((f for f in ctx.facts + ctx.parts if s <= f.start < r.start and f.value is not None and f.unit not in ("%", "％")), key=lambda f: f.start)
+        named = lambda pat: [f for f in before if pat.search(_words_before(ctx, f, a.window)) and not rate_pat.search(_words_before(ctx, f, a.window))]  # noqa: E731
+        nums, dens = named(num_pat), named(den_pat)
+        num = nums[-1] if nums else None
+        den = next((f for f in reversed(dens) if f is not num), None)
+        if num is None or den is None or not _comparable(num, den):
+            ev.lack("比率的分子与分母")
+            continue
+        d = Interval.of(den)
+        if d.lo <= 0 <= d.hi:
+            continue
+        dec = decimals_of(r.value, r.decimals)
+        ok, computed, tol = ratio_consistent(Interval.of(num), d, r.value, dec)
+        if ok:
+            ev.ok()
+            continue
+        mid = computed.mid.quantize(Decimal(1).scaleb(-max(dec, 2)))
+        ev.fail([r, num, den], computed.mid, r.value, r.value - computed.mid, tol, rate_name=_words_before(ctx, r, a.window) or "比率",
+                stated=fmt_fact(r) + "%", expected=fmt(mid) + "%", numerator=fmt_fact(num), denominator=fmt_fact(den),
+                difference=fmt(abs(r.value - mid)), tolerance=fmt(tol.quantize(Decimal("0.0001"))), subject=_subject_name(r.subject))

@@ -577,3 +577,24 @@ def test_any_fact_list_yields_one_outcome_per_rule(rows):
     report = checks.run(doc, facts)
     rules = [o.rule for o in report.outcomes]
     assert len(rules) == len(set(rules)) and not any(o.detail.startswith("internal") for o in report.outcomes), report.outcomes
+
+
+# --------------------------------------------------------------------------- a rate beside both its operands (办结率, 利用率)
+
+CLAUSE_RATIO_CASES = [
+    ("ratio.completion_rate", "全年共受理群众来电1,200件，办结1,176件，办结率{r}%。", [S("other", "none", "1,200", unit="件"), S("other", "none", "1,176", unit="件")], "98.00", "passed"),
+    ("ratio.completion_rate", "全年共受理群众来电1,200件，办结1,176件，办结率{r}%。", [S("other", "none", "1,200", unit="件"), S("other", "none", "1,176", unit="件")], "96.00", "failed"),
+    ("ratio.completion_rate", "计划完成培训40期，实际完成38期，完成率{r}%。", [S("other", "none", "40", unit="期"), S("other", "none", "38", unit="期")], "95", "passed"),
+    ("ratio.completion_rate", "项目完成率{r}%。", [], "100", "skipped"),  # no operands stated: nothing to judge
+    ("ratio.utilization_rate", "固定资产总额1,250.00万元，其中在用固定资产1,200.00万元，固定资产利用率{r}%。",
+     [S("fixed_assets_total", "actual", "1,250.00"), S("other", "actual", "1,200.00")], "96.00", "passed"),
+    ("ratio.utilization_rate", "固定资产总额1,250.00万元，其中在用固定资产1,200.00万元，固定资产利用率{r}%。",
+     [S("fixed_assets_total", "actual", "1,250.00"), S("other", "actual", "1,200.00")], "90.00", "failed"),
+]
+
+
+@pytest.mark.parametrize("rule,text,specs,rate,status", CLAUSE_RATIO_CASES, ids=["banjie-ok", "banjie-wrong", "wancheng-ok", "no-operands", "liyong-ok", "liyong-wrong"])
+def test_clause_ratio(rule, text, specs, rate, status):
+    metric = "completion_rate" if rule == "ratio.completion_rate" else "fixed_asset_utilization"
+    report = run(text.format(r=rate), [*specs, S(metric, "actual", rate, unit="%", at="率")])
+    assert outcome(report, rule) == status, [(o.rule, o.status, o.detail) for o in report.outcomes if o.rule == rule]
