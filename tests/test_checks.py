@@ -167,6 +167,7 @@ def test_rule(rule, text, specs, status):
 
 def test_every_rule_has_a_passing_and_a_failing_case():
     covered = {(c[0], c[3]) for c in CASES} | {(r, s) for r in TABLE_RULES for s in ("passed", "failed")} | {(r, s) for r in INDICATOR_RULES for s in ("passed", "failed")}
+    covered |= {(c[0], c[4]) for c in CLAUSE_RATIO_CASES}
     for lr in checks.load_rules().rules:
         if lr.rule.check in ("external", "coverage"):
             continue
