@@ -344,12 +344,6 @@ def test_scanned_copy_keeps_the_budget_figures(scanned_report):
 
 @pytest.mark.ocr
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the scan's 自评表 reaches the table reader as prose: normalize reflow joins OCR table rows (cells apart "
-    "by column gaps) into one paragraph and OCR pages carry no Table, so a figure loses its column (stage); "
-    "measured 8 of 16 (metric, stage, value) differ from the text layer, all in the table",
-)
 def test_scanned_copy_same_facts_as_text_layer(scanned_report):
     def key(f):
         return (f.metric, f.stage, f.value)
