@@ -29,7 +29,7 @@ from decimal import Decimal
 
 import regex
 
-from . import facts_cells
+from . import facts_cells, facts_indicators
 from . import labels as L
 from .model import Document, Fact, Quantity
 
@@ -37,8 +37,7 @@ CLAUSE_END = "，,；;。：:（()）=＝\n、"
 SEGMENT_END = "；;。\n"
 OPEN, CLOSE = "（(", "）)"
 _SHORT_BRACKETS = regex.compile(r"[（(][^（）()]{1,3}[）)]")  # （境）: part of a name, not a clause
-_FILLER = regex.compile(r"(?:为|是|达到|达|共计|合计|共|约|均|总计|计|：|:|=|＝|\s)+$")
-_LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|另|此外)+")
+_FILLER, _LEAD = L.FILLER, L.LEAD
 _BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|比|较|其中|本单位|本部门|部门")
 _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
 _PRIOR_VALUE = regex.compile(
@@ -61,7 +60,6 @@ _BUDGET_TITLE = regex.compile(r"预算编制|预算情况|预算安排")
 _LIST_GLUE = regex.compile(r"[\s、，,和及与以]")
 _SEG_BREAK = regex.compile(r"[。；;\n]")
 _OPERATOR = regex.compile(r"[/÷×*＊]")
-_REACHED = regex.compile(r"达到|完成|达标|实现")
 _RATE_KINDS = ("rate", "percentage_points")
 _SCALES = {"十": Decimal(10), "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000), "十万": Decimal(100000),
            "百万": Decimal(1000000), "千万": Decimal(10000000), "亿": Decimal(100000000)}
@@ -150,7 +148,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
     if cell is not None:
         return _cell_fact(ctx, q, cell, new_id)
     formula = _formula(ctx, q, seg_start)
-    row = _table_row(ctx, q) if formula is None else None
+    row = facts_cells.pipe_row(doc.text, q, r) if formula is None else None
     if row is not None:
         # a table flattened to "a | b | c" lines that no table reader claimed: row label × column header
         lm, header, stage = row
@@ -245,7 +243,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
     rows = [base]
     for extra_rule, text in extra_metrics:
         rows.append(_fact(ctx, q, new_id(), subject, extra_rule.metric, base.stage, text, extra_rule.id, conf, parent, sk))
-    ind = _indicator(ctx, q, base, left, s_start, s_end, new_id)
+    ind = facts_indicators.statement(r, doc, q, base, left, s_start, s_end, new_id)
     if ind is not None:
         if base.metric not in ("satisfaction_rate", "completion_rate", "execution_rate"):
             ind.fact_id = base.fact_id
@@ -580,40 +578,6 @@ def _respective(ctx: _Ctx, q: Quantity, seg_start: int, before: list[Fact]) -> t
     return group[i], head
 
 
-def _table_row(ctx: _Ctx, q: Quantity) -> tuple[L.LabelMatch | None, str, str] | None:
-    """(row label, column header, stage) for a figure in a "label | v1 | v2" line, or None outside such lines."""
-    text = ctx.doc.text
-    ls = text.rfind("\n", 0, q.span.start) + 1
-    le = text.find("\n", q.span.end)
-    le = len(text) if le < 0 else le
-    line = text[ls:le]
-    if line.count("|") < 2:
-        return None
-    cells = line.split("|")
-    col = text.count("|", ls, q.span.start)
-    if col == 0:
-        return None
-    lm = L.nearest_label(cells[0].strip(), q.kind, ctx.r) if cells[0].strip() else None
-    header, stage = "", "none"
-    pos = ls
-    for _ in range(15):  # the header line above: the column's stage
-        if pos <= 0:
-            break
-        prev_start = text.rfind("\n", 0, pos - 1) + 1
-        prev = text[prev_start:pos - 1]
-        pos = prev_start
-        if prev.count("|") >= 2 and not _DIGIT.search(prev):
-            hcells = prev.split("|")
-            if col < len(hcells):
-                header = hcells[col].strip()
-                cues = [c for c in L.stage_cues(header, None, ctx.r)]
-                explicit = [c for c in cues if c[2] != "budget"]
-                stage = (explicit or cues)[-1][2] if cues else "none"
-                stage = "initial_budget" if stage == "budget" else stage
-            break
-    return lm, header, stage
-
-
 def _label_after(ctx: _Ctx, q: Quantity) -> L.LabelMatch | None:
     text = ctx.doc.text[q.span.end : q.span.end + 12]
     found = [m for m in L.find_labels(text, q.kind, ctx.r) if m.start == 0]
@@ -665,67 +629,6 @@ def _formula(ctx: _Ctx, q: Quantity, seg_start: int) -> tuple[str, bool] | None:
         return None
     last_eq = seg_start + lo + max(body.rfind("="), body.rfind("＝"))
     return m.group("head"), qpos > last_eq
-
-
-# --------------------------------------------------------------------------- indicators
-
-
-def _indicator(ctx: _Ctx, q: Quantity, base: Fact, left: str, s_start: int, s_end: int, new_id) -> Fact | None:
-    r, text = ctx.r, ctx.doc.text
-    sec = ctx.doc.section_at(q.span.start)
-    lo = max(sec.start if sec else 0, q.span.start - 400)
-    window = (sec.path + "\n" if sec else "") + text[lo:q.span.start]
-    lv1 = _last(r.levels, window, 1)
-    lv2 = _last(r.levels, window, 2)
-    rest = left.rsplit(base.label, 1)[-1] if base.metric != "other" and base.label and base.label in left else left
-    stmt = r.statement.search(rest)  # "满意度达 90%" is a statement, "工程完成率 80%" is not
-    sentence_left = text[s_start:q.span.start]
-    after = text[q.span.end:s_end]
-    target_cue = r.target.search(sentence_left)
-    is_rate_indicator = base.metric in ("satisfaction_rate", "completion_rate") and stmt is not None
-    if not is_rate_indicator:
-        if lv2 is None and lv1 is None:
-            return None
-        if stmt is None and target_cue is None:
-            return None
-    met: bool | None = None
-    if r.met_false.search(left) or r.met_false.search(after):
-        met = False
-    elif r.met_true.search(left) or r.met_true.search(after) or (stmt and _REACHED.match(stmt.group(0))):
-        met = True
-    name = _FILLER.sub("", _LEAD.sub("", left)).strip()[-30:]
-    name = r.name_trim.sub("", name).strip() or base.label
-    value = format(q.value, "f")
-    own_target = r.target.search(left)
-    if own_target is not None:
-        is_target = stmt is None or own_target.start() < stmt.start()  # "计划完成…30 公里"
-    else:
-        is_target = target_cue is not None and stmt is None
-    ind = dataclasses.replace(base)
-    ind.fact_id, ind.metric, ind.rule = new_id(), "indicator", r.spec.indicators.statement.id
-    ind.indicator_level1, ind.indicator_level2 = lv1, lv2
-    ind.indicator_name, ind.comparator, ind.met = name, q.comparator, met
-    ind.label = name
-    if is_target:
-        ind.target, ind.target_unit = value, q.unit
-        if met is True:
-            ind.actual, ind.actual_unit = value, q.unit  # "年底均达标完成目标": the target was reached
-    else:
-        ind.actual, ind.actual_unit = value, q.unit
-    ind.parent = None
-    ind.stage = "actual" if ind.actual is not None else "none"
-    return ind
-
-
-def _last(levels, window: str, level: int) -> str | None:
-    best = None
-    for lv, pat in levels:
-        if lv != level:
-            continue
-        for m in pat.finditer(window):
-            if best is None or m.start() >= best[0]:
-                best = (m.start(), m.group(0))
-    return best[1] if best else None
 
 
 # --------------------------------------------------------------------------- quantities

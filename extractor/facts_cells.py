@@ -158,6 +158,42 @@ def _fold_groups(head: list[str]) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- a "label | v1 | v2" line
+
+
+def pipe_row(text: str, q, r: L.Compiled) -> tuple[L.LabelMatch | None, str, str] | None:
+    """(row label, column header, stage) for a figure in a "label | v1 | v2" line, or None outside such lines."""
+    ls = text.rfind("\n", 0, q.span.start) + 1
+    le = text.find("\n", q.span.end)
+    le = len(text) if le < 0 else le
+    line = text[ls:le]
+    if line.count("|") < 2:
+        return None
+    cells = line.split("|")
+    col = text.count("|", ls, q.span.start)
+    if col == 0:
+        return None
+    lm = L.nearest_label(cells[0].strip(), q.kind, r) if cells[0].strip() else None
+    header, stage = "", "none"
+    pos = ls
+    for _ in range(15):  # the header line above: the column's stage
+        if pos <= 0:
+            break
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        prev = text[prev_start:pos - 1]
+        pos = prev_start
+        if prev.count("|") >= 2 and not _DIGIT.search(prev):
+            hcells = prev.split("|")
+            if col < len(hcells):
+                header = hcells[col].strip()
+                cues = [c for c in L.stage_cues(header, None, r)]
+                explicit = [c for c in cues if c[2] != "budget"]
+                stage = (explicit or cues)[-1][2] if cues else "none"
+                stage = "initial_budget" if stage == "budget" else stage
+            break
+    return lm, header, stage
+
+
 # --------------------------------------------------------------------------- labeling
 
 

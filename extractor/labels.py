@@ -16,6 +16,9 @@ from .errors import PatternError
 from .patterns import Strict
 
 FILE = "metrics.yaml"
+# Words around a label that are not part of it: fillers before the number, list openers before the label.
+FILLER = regex.compile(r"(?:为|是|达到|达|共计|合计|共|约|均|总计|计|：|:|=|＝|\s)+$")
+LEAD = regex.compile(r"^(?:[\s，,；;：:（()）]|其中|包括|分别为|含|一是|二是|三是|四是|五是|即|另|此外)+")
 STAGES = ("initial_budget", "adjusted_budget", "actual", "prior_year", "change", "none")
 KINDS = ("amount", "rate", "count", "percentage_points", "ratio")
 METRICS = (
