@@ -6,7 +6,7 @@ stated figure each and are recorded with the indices of the facts involved;
 rounding-only differences between a printed total and its printed parts are
 recorded as ``must_not_flag``.
 
-Stage conventions in the gold: stocks read from the 决算 (年初结转, 年末结余, 资产) are
+Stage conventions in the gold: stocks read from the 决算 (年初结转, 年末结余, 结余资金, 资产) are
 ``actual``; rates stated as results (执行率, 满意度) are ``actual``; a growth rate is
 ``change``; head counts are ``none``.
 """
@@ -192,7 +192,7 @@ def _department(w: Writer, o: Outline, dept: str, year: int, project, scale, pla
     def execution() -> None:
         adj = w.amount("expenditure_total", "adjusted_budget", adj_stated)
         act = w.amount("expenditure_total", "actual", exp_act)
-        unspent = w.amount("unspent_budget", "none", adj_stated - exp_act)
+        unspent = w.amount("unspent_budget", "actual", adj_stated - exp_act)  # what was left unspent by year end: read from the 决算
         true_rate = rate_of(Decimal(w.r.facts[act]["value"]), Decimal(w.r.facts[adj]["value"]))
         stated = true_rate
         if "ratio.execution_rate" in plants:
