@@ -302,12 +302,16 @@ def _furniture(lines_by_page: list[list[Line]], lay: Layout) -> None:
                 ln.drop = "page.running"
 
 
+_AMOUNT_IN_LINE = re.compile(r"\d[.,，]\d")
+_DIGITS = re.compile(r"\d+")
+
+
 def _running_key(text: str) -> str:
     """A running line compared across pages: a page number in it is ignored, amounts are not."""
     t = text.replace(" ", "")
-    if regex.search(r"\d[.,，]\d", t):
+    if _AMOUNT_IN_LINE.search(t):
         return t
-    return regex.sub(r"\d+", "#", t)
+    return _DIGITS.sub("#", t)
 
 
 def _is_heading_start(text: str, lay: Layout) -> bool:
@@ -518,13 +522,16 @@ def _flattened_wrap_spaces(text: str) -> list[int]:
     return out
 
 
+_SPACE_BEFORE_MARK = regex.compile(r"(?<=[^\d\sA-Za-z])[ \u3000](?=\S)")
+
+
 def _flattened_heading_breaks(text: str, lay: Layout) -> list[int]:
     """In a long flattened line, the space before a heading marker (`` 一、`` `` (二)`` `` 1.``) was a line break."""
     out: list[int] = []
     pos = 0
     for line in text.split("\n"):
         if len(line) > _FLAT_MIN:
-            for m in regex.finditer(r"(?<=[^\d\sA-Za-z])[ \u3000](?=\S)", line):
+            for m in _SPACE_BEFORE_MARK.finditer(line):
                 ahead = line[m.end() : m.end() + 12]
                 for h in lay.headings:
                     hm = h.rx.match(ahead)
