@@ -11,7 +11,7 @@ compared with plain text on the same reports:
   same rule cites at least half of the planted figures, matched by value); false
   findings (error/warning) per clean report; findings in planted reports that no
   plant, listed consequence (gold ``kind: "consequence"``) or real case explains;
-  must-not-flag violations (a finding of the rule's family citing the total);
+  must-not-flag violations (a finding of the rule's family citing the total and most of the case's figures);
 * metadata: department and year accuracy.
 
 Ratios are Decimals (4 places) and go to ``eval.json`` as strings.
@@ -152,6 +152,15 @@ def _involves(finding: Any, rule: str, values: set[Decimal]) -> bool:
     return any(_fact_value(f) in values for f in finding.facts)
 
 
+def _flags(finding: Any, rule: str, values: list[Decimal]) -> bool:
+    """A finding about a must-not-flag case: the rule's family, its total, and more than half of its figures
+    (a figure that happens to repeat elsewhere — a budget total equal to the actual one — is not enough)."""
+    if finding.rule != rule and _family(finding.rule) != _family(rule):
+        return False
+    cited = {_fact_value(f) for f in finding.facts}
+    return bool(values) and values[0] in cited and 2 * sum(1 for v in values if v in cited) > len(values)
+
+
 def _explains(finding: Any, rule: str, values: list[Decimal]) -> bool:
     """Strict match for a planted inconsistency: the same rule, and the finding cites at least half of its figures (at least one)."""
     if finding.rule != rule:
@@ -287,8 +296,7 @@ def _score(gold: dict, result: Any, acc: _Acc, fmt: str, name: str, source_text:
         misses.append({"weight": 2, "what": f"{'false' if not planted else 'unexplained'} finding {fd.rule}", "document": name, "format": fmt, "note": fd.message, "start": None, "quote": fd.facts[0].quote if fd.facts else ""})
     for case in gold.get("must_not_flag", []):
         acc.mnf_cases += 1
-        total = values(case["facts"][:1])
-        if any(fd.severity in ("error", "warning") and _involves(fd, case["rule"], total) for fd in findings):
+        if any(fd.severity in ("error", "warning") and _flags(fd, case["rule"], vlist(case["facts"])) for fd in findings):
             acc.mnf_violations += 1
             first = gfacts[case["facts"][0]]
             misses.append({"weight": 3, "what": f"must-not-flag violated {case['rule']}", "document": name, "format": fmt, "note": case.get("note"), "start": first.get("start"), "quote": _quote(source_text, first.get("start"), first.get("end"))})

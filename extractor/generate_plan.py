@@ -403,7 +403,7 @@ def _three_public(w: Writer, plants: set[str]) -> None:
         total = sum(figures.values())
         stated = _bump(rng, total) if stage == "actual" and "sum.three_public" in plants else total
         t = w.amount("three_public_total", stage, stated, unit=unit)
-        totals[stage] = (t, stated)
+        totals[stage] = (t, stated)  # the fact and its yuan
         parts = []
         for k, v in figures.items():
             refs[(k, stage)] = w.amount(k, stage, v, unit=unit)
@@ -416,8 +416,9 @@ def _three_public(w: Writer, plants: set[str]) -> None:
     if over:
         k = "three_public_vehicle"
         w.plant("discipline.three_public_over_budget", [refs[(k, "initial_budget")], refs[(k, "actual")]], "公务用车 actual above budget")
-    (tb, vb), (ta, va) = totals["initial_budget"], totals["actual"]
-    if va > vb and (over or "sum.three_public" in plants):  # the raised item (or total) takes the whole 三公 over budget too
+    printed = lambda i: Decimal(w.r.facts[i].get("value_wanyuan") or w.r.facts[i]["value"])  # noqa: E731
+    tb, ta = totals["initial_budget"][0], totals["actual"][0]
+    if printed(ta) > printed(tb) and (over or "sum.three_public" in plants):  # the raised item (or total) takes the whole 三公 over budget too
         w.consequence("discipline.three_public_over_budget", [tb, ta], "“三公”经费 total above budget as a result")
 
 

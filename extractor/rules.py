@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from typing import Literal
 
 import regex
@@ -505,7 +505,8 @@ def check_formula(ctx: Ctx, a: FormulaArgs, ev: Eval) -> None:
         shown = mid.quantize(Decimal(1).scaleb(-(v.decimals + 2))) if mid != 0 else mid
         pct = "%" if fm.result.strip().endswith(("%", "％")) else ""
         ev.fail(involved, mid, v.stated, v.stated - mid, v.tolerance, name=fm.name, formula=f"{fm.name}={fm.expr}".strip("="),
-                stated=fm.result.strip(), expected=fmt(shown) + pct, difference=fmt(abs(v.stated - shown)), tolerance=fmt(v.tolerance))
+                stated=fm.result.strip(), expected=fmt(shown) + pct, difference=fmt(abs(v.stated - shown)),
+                tolerance=fmt(v.tolerance.quantize(Decimal(1).scaleb(-(v.decimals + 4)), rounding=ROUND_UP)))
 
 
 def _synthetic(ctx: Ctx, fm) -> Fact:

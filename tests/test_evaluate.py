@@ -156,12 +156,20 @@ def test_false_findings_skip_info_and_real_inconsistencies(tmp_path):
 def test_must_not_flag_violation(tmp_path):
     first = dict(GOLD["facts"][0], surface="1,200.00万元", start=TEXT.index("1,200.00万元"), end=TEXT.index("1,200.00万元") + 10)
     gold = dict(GOLD, facts=[first] + GOLD["facts"][1:], must_not_flag=[{"rule": "sum.income_sources", "facts": [0, 1, 2], "note": "rounding-only difference 0.01"}])
-    fds = [finding("sum.breakdown", [fact("income_total", "initial_budget", "1200")])]
+    fds = [finding("sum.breakdown", [fact("income_total", "initial_budget", v) for v in ("1200", "1000", "200")])]
     rep = ev.evaluate(write(tmp_path, gold), runner=lambda p: result([], fds))
     f = rep["formats"]["text"]["findings"]
     assert (f["must_not_flag_cases"], f["must_not_flag_violations"]) == (1, 1)
     assert rep["worst"][0]["what"] == "must-not-flag violated sum.income_sources"
     assert "1,200.00万元" in rep["worst"][0]["quote"]
+
+
+def test_must_not_flag_is_not_violated_by_a_total_that_merely_repeats(tmp_path):
+    """A finding on another stage whose total happens to print the same (budget 23.06, actual 23.06) is not about the case."""
+    gold = dict(GOLD, must_not_flag=[{"rule": "sum.income_sources", "facts": [0, 1, 2], "note": "rounding-only difference 0.01"}])
+    fds = [finding("sum.income_sources", [fact("income_total", "actual", v) for v in ("1200", "900", "150")])]
+    rep = ev.evaluate(write(tmp_path, gold), runner=lambda p: result([], fds))
+    assert rep["formats"]["text"]["findings"]["must_not_flag_violations"] == 0
 
 
 def test_table_facts_are_scored_apart(tmp_path):
