@@ -136,8 +136,7 @@ class Document:
         """The sentence containing ``offset`` (the whole text if sentences were not split)."""
         if not self.sentences:
             return Sentence(0, len(self.text))
-        starts = [s.start for s in self.sentences]
-        i = bisect_right(starts, offset) - 1
+        i = bisect_right(self.sentences, offset, key=_sentence_start) - 1  # no list of starts built per call
         if i < 0:
             return self.sentences[0]
         return self.sentences[i]
@@ -187,6 +186,10 @@ class Document:
         if with_text:
             out["text"] = self.text
         return out
+
+
+def _sentence_start(s: Sentence) -> int:
+    return s.start
 
 
 # --------------------------------------------------------------------------- figures
