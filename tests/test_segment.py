@@ -195,8 +195,9 @@ def test_seed_quote_is_the_whole_wrapped_sentence(seed_path):
         ("（四）部门整体支出绩效目标本单位部门整体支出绩效目标为\n", "部门整体支出绩效目标"),
         ("1.本单位 2020 年度整体收入预算情况\n", "本单位 2020 年度整体收入预算情况"),
         ("（三）关于本单位预算执行情况\n", "关于本单位预算执行情况"),
+        ("（1）年初本单位支出预算数\n", "年初本单位支出预算数"),
     ],
-    ids=["wo-ju", "wo-ju-year", "yi-shi", "ben-danwei", "opens-with-ben", "guanyu-ben"],
+    ids=["wo-ju", "wo-ju-year", "yi-shi", "ben-danwei", "opens-with-ben", "guanyu-ben", "short-lead-kept"],
 )
 def test_heading_fused_with_its_first_sentence(text, title):
     from extractor.segment import sections
