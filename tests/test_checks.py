@@ -599,3 +599,18 @@ def test_clause_ratio(rule, text, specs, rate, status):
     metric = "completion_rate" if rule == "ratio.completion_rate" else "fixed_asset_utilization"
     report = run(text.format(r=rate), [*specs, S(metric, "actual", rate, unit="%", at="率")])
     assert outcome(report, rule) == status, [(o.rule, o.status, o.detail) for o in report.outcomes if o.rule == rule]
+
+
+# --------------------------------------------------------------------------- end to end: a named project's execution rate
+
+
+@pytest.mark.parametrize("rate,status", [("96.64", "passed"), ("90.16", "failed")], ids=["right", "wrong"])
+def test_project_execution_rate_end_to_end(tmp_path, rate, status):
+    """Text → facts → checks: 项目全年预算资金 is the adjusted budget (issue 4), and the project's own rate is judged on it."""
+    from extractor.pipeline import check
+
+    p = tmp_path / "r.txt"
+    p.write_text("2021年度城乡居民养老服务补助项目绩效自评报告\n\n项目名称：城乡居民养老服务补助\n\n"
+                 f"项目全年预算资金254.88万元，全年实际支出246.32万元，预算执行率{rate}%。\n", encoding="utf-8")
+    report = check(p)
+    assert outcome(report, "ratio.execution_rate") == status, [(o.rule, o.status, o.detail) for o in report.outcomes]
