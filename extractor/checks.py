@@ -55,6 +55,12 @@ class Rule(patterns.Strict):
     message: str
     args: dict[str, Any] = {}
     description: str = ""
+    # report kinds the rule is meant for (empty: every kind); coverage counts a skipped rule only
+    # when it applies to the report's kind, so a project report is not "low coverage" for lacking 三公
+    applies_to: list[Literal["department_overall", "project", "self_evaluation_table"]] = []
+    # false for opportunistic rules (a written formula, a stated change, a restated figure): they run
+    # when the report happens to state something, and their absence says nothing about coverage
+    counts_for_coverage: bool = True
 
 
 class ChecksFile(patterns.Strict):
@@ -384,14 +390,21 @@ def run(doc: Document, facts: list[Fact], rules: RuleSet | None = None) -> Check
 
 
 def _coverage(doc: Document, lr: LoadedRule, report: CheckReport, rules: RuleSet) -> None:
-    total = len(report.outcomes)
-    skipped = sum(1 for o in report.outcomes if o.status == "skipped")
+    kind = doc.metadata.kind
+    applies = {
+        r.rule.id
+        for r in rules.rules
+        if r.rule.counts_for_coverage and (not r.rule.applies_to or kind is None or kind in r.rule.applies_to)
+    }
+    counted = [o for o in report.outcomes if o.rule in applies]
+    total = len(counted)
+    skipped = sum(1 for o in counted if o.status == "skipped")
     if total and Decimal(skipped) / Decimal(total) > rules.coverage.low_share:
         fail = dict(facts=[], expected=None, stated=None, difference=None, tolerance=None, fields=dict(skipped=skipped, total=total, run=total - skipped))
         report.findings.append(_finding(doc, lr.rule, fail, rules))
-        report.outcomes.append(CheckOutcome(lr.rule.id, "failed", f"{skipped} of {total} rules skipped"))
+        report.outcomes.append(CheckOutcome(lr.rule.id, "failed", f"{skipped} of {total} rules for this kind of report skipped"))
     else:
-        report.outcomes.append(CheckOutcome(lr.rule.id, "passed", f"{skipped} of {total} rules skipped"))
+        report.outcomes.append(CheckOutcome(lr.rule.id, "passed", f"{skipped} of {total} rules for this kind of report skipped"))
 
 
 def _finding(doc: Document, rule: Rule, fail: dict[str, Any], rules: RuleSet) -> Finding:
