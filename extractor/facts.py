@@ -202,7 +202,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
                 label_text = _FILLER.sub("", _LEAD.sub("", left)).strip()
                 lm = heading
             else:
-                label_text = _free_label(left)
+                label_text = _free_label(left, whole=parent is not None)
                 if kind == "count":
                     from . import nlp
 
@@ -234,6 +234,12 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         metric, conf = "project_total", conf - 0.05
     if metric in r.spec.standalone_metrics:
         parent = None  # 授予中小企业合同金额 overlaps goods/works/services: not a part of the total
+    if parent is not None and metric != "other" and formula is None and row is None:
+        total = next((f for f in reversed(before) if f.fact_id == parent), None)
+        if total is not None and (total.metric, total.stage, total.subject) == (metric, stage or "none", subject):
+            # "固定资产总额 X，其中在用固定资产 Y": a part cannot be its own total; it is named by its words
+            metric, rule, conf = "other", "metric.other", min(conf, 0.7)
+            label_text = _free_label(left, whole=True) or label_text
     sk = doc.source_kind_at(start)
     if sk == "ocr":
         conf *= 0.8
@@ -463,12 +469,19 @@ def _label_text(left: str, lm: L.LabelMatch) -> str:
     return _FILLER.sub("", text).strip() or lm.text
 
 
-def _free_label(left: str) -> str:
+_SHORT_NAME = regex.compile(r"\p{Han}{2,12}")
+
+
+def _free_label(left: str, whole: bool = False) -> str:
+    """The words that name an unlabeled figure.  ``whole``: for a listed part (``其中清淤疏浚 X``) a short
+    run of Han characters is the part's name as written, kept whole rather than cut by word class."""
     from . import nlp
 
     text = _FILLER.sub("", _LEAD.sub("", left)).strip()
     if not text:
         return ""
+    if whole and _SHORT_NAME.fullmatch(text):
+        return text
     phrase = nlp.tail_phrase(text)
     return phrase or text[-24:]
 

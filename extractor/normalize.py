@@ -240,6 +240,7 @@ class Line:
     text: str
     end_src: int  # offset of the raw line break after the line (or last char)
     drop: str = ""  # why the line is dropped ("" = kept)
+    trailing_space: bool = False  # the raw line ended in a space: the writer's space before what follows
 
 
 _STRIP = "".join(_SPACES) + "".join(_ZERO_WIDTH)
@@ -258,7 +259,8 @@ def split_lines(page: Page) -> list[Line]:
         end_src = m.start() + len(body)
         if end_src >= len(raw):
             end_src = max(len(raw) - 1, 0)
-        out.append(Line(page.number, m.start() + lead, text, end_src, "" if text else "blank"))
+        trail = bool(text) and body[-1:] in _SPACES
+        out.append(Line(page.number, m.start() + lead, text, end_src, "" if text else "blank", trail))
     return out
 
 
@@ -335,7 +337,7 @@ class Wrap:
 
 def _wrap_width(lines: list[Line], lay: Layout) -> Wrap | None:
     """The hard-wrap width of the text, or None when lines are paragraphs."""
-    prose = [ln.text for ln in lines if visual_width(ln.text) >= 24]  # prose lines, not cells
+    prose = [ln.text for ln in lines if visual_width(ln.text) >= 24 and not is_table_row(ln.text)]  # prose lines, not cells or table rows
     if len(prose) < 4:
         return None
     share = lay.reflow.full_line_share
@@ -386,10 +388,11 @@ def is_table_row(line: str) -> bool:
     return " | " in line or bool(_GAP.search(line)) or bool(_FIGURES_ONLY.fullmatch(line))
 
 
-def _join(a: str, b: str, width: Wrap | None, lay: Layout, full: bool | None = None) -> str:
+def _join(a: str, b: str, width: Wrap | None, lay: Layout, full: bool | None = None, spaced: bool = False) -> str:
     """The separator between line ``a`` and the next line ``b``: '' (join), ' ' or '\\n' (paragraph).
 
-    ``full`` is the reader's own answer (PDF geometry) to "does ``a`` run to the margin?".
+    ``full`` is the reader's own answer (PDF geometry) to "does ``a`` run to the margin?"; ``spaced``
+    says the raw line ``a`` ended in a space.
     """
     if _NUM_TAIL.search(a) and b[:1].isdigit():
         return ""  # 1,540. / 23  and  4,4 / 63.51
@@ -399,16 +402,49 @@ def _join(a: str, b: str, width: Wrap | None, lay: Layout, full: bool | None = N
         return "\n"  # a flattened table row (cells apart by `` | `` or a column gap, or figures only) is never prose
     if lay.no_line_start.match(b):
         return ""  # a paragraph never opens with a comma or a closing bracket
-    if width is None and full is None:
-        return "\n"
     if _is_heading_start(b, lay) or _ends_sentence(a, lay) or lay.new_field.match(b):
         return "\n"
+    if width is None and full is None:
+        return "" if _label_cut_from_figure(a, b, spaced) else "\n"
     if full is False or (full is None and _short(a, b, width, lay.reflow.full_line_share)):
-        return "\n"
+        return "" if spaced and _label_cut_from_figure(a, b, spaced) else "\n"
     x, y = a[-1], b[0]
+    if x.isdigit() and y.isdigit():
+        # a digit run ending a line that reaches the margin and one opening the next are one number cut
+        # by the wrap (对202 / 2年度, ×10 / 0%); short of the margin they stay two figures
+        return "" if (full or (full is None and _at_margin(a, width))) else " "
     if (x.isascii() and x.isalnum()) and (y.isascii() and y.isalnum()):
         return " "
     return ""
+
+
+_MARGIN_SHARE = 0.9  # a line this close to the wrap width was cut by the wrap, not ended by the writer
+
+
+def _at_margin(a: str, wrap: Wrap) -> bool:
+    """Does line ``a`` itself reach the wrap width (without borrowing the next line's first token)?"""
+    if wrap.visual and visual_width(a) >= wrap.visual * _MARGIN_SHARE:
+        return True
+    return bool(wrap.chars and len(a) >= wrap.chars * _MARGIN_SHARE)
+
+
+_PROSE_WITH_FIGURE = regex.compile(r"\d.*[，、；,]|[，、；,].*\d")
+_FIGURE_WITH_UNIT = regex.compile(r"[-+]?\d[\d,.]*\s*(?:万元|亿元|元|%|％)(?=[\p{Han}，、；。,）)]|$)")
+
+
+def _label_cut_from_figure(a: str, b: str, spaced: bool = False) -> bool:
+    """With no wrap width to go by: is ``a`` a prose line cut between a label and the figure opening ``b``?
+
+    ``…1,500.00万元，其中清淤疏浚`` / ``1372.80 万元、…``: a prose line (a figure and a clause mark in it,
+    ending on a Han character, or one the writer ended with a space before the figure: ``调整后预算 ``)
+    followed by a line that opens with an amount or rate.  A paragraph never opens with a bare amount,
+    and a one-cell-per-line table cell carries neither clause marks nor a trailing space.
+    """
+    if not regex.match(r"\p{Han}", a[-1:]):
+        return False
+    if not spaced and (len(a) < 12 or not _PROSE_WITH_FIGURE.search(a)):
+        return False
+    return bool(_FIGURE_WITH_UNIT.match(b))
 
 
 # --------------------------------------------------------------------------- the normalizer
@@ -445,7 +481,7 @@ def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normali
     for ln in lines:
         if prev is not None:
             full = line_full(prev.page, prev.start + len(prev.text) - 1, len(_first_token(ln.text)), ln.page, ln.start) if (line_full and reflow) else None
-            sep = _join(prev.text, ln.text, width, lay, full)
+            sep = _join(prev.text, ln.text, width, lay, full, prev.trailing_space)
             if sep:
                 chars.append(sep)
                 cpage.append(prev.page)

@@ -395,3 +395,53 @@ def test_last_years_figure_named_by_its_year():
     doc.metadata.year = 2020
     assert triples(facts.extract(doc)) == [("project_expenditure", "actual", "800.00"), ("project_expenditure", "prior_year", "700.00"),
                                            ("carryover_opening", "actual", "5.00")]
+
+
+# --------------------------------------------------------------------------- wrap defects (wave 3)
+
+_PROJECT = "三、项目绩效情况\n现就“河道综合治理项目”项目进行绩效分析：\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["该项目年初预算数为1,500.00万元，其中清淤疏浚 \n\n1372.80 万元、护岸加固127.20万元。",
+     "该项目年初预算数为1,500.00万元，其中清淤疏浚 1372.80 万元、护岸加固127.20万元。"],
+    ids=["wrapped-after-a-space", "one-line"],
+)
+def test_qizhong_parts_keep_their_whole_labels_across_a_wrap(text):
+    total, a, b = run(text)
+    assert (a.metric, a.stage, a.label, a.parent, a.value) == ("other", "initial_budget", "清淤疏浚", total.fact_id, Decimal("1372.80"))
+    assert (b.metric, b.stage, b.label, b.parent) == ("other", "initial_budget", "护岸加固", total.fact_id)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["项目实际拨付资金 3268.65 万元，调整后预算 \n\n3737.48 万元，执行率为 87.46%。", "该项目调整后预算 \n\n3737.48 万元。"],
+    ids=["after-another-figure", "bare-label-line"],
+)
+def test_adjusted_budget_cut_from_its_figure_by_a_wrap(line):
+    f = next(f for f in run(_PROJECT + line) if f.value == Decimal("3737.48"))
+    assert (f.metric, f.stage, f.subject) == ("project_total", "adjusted_budget", "河道综合治理项目")
+
+
+@pytest.mark.parametrize(
+    "text, total_metric, part_label",
+    [("固定资产总额 3,000.00 万元，其中在用固定资产1,200.00万元。", "fixed_assets_total", "在用固定资产"),
+     ("年末资产总额 5,000.00 万元，其中流动资产 2,000.00 万元。", "assets_total", "流动资产"),
+     ("本年项目支出 800.00 万元，其中基建项目支出 300.00 万元。", "project_expenditure", "基建项目支出")],
+    ids=["fixed-assets-in-use", "current-assets", "capital-projects"],
+)
+def test_a_part_named_like_its_total_is_not_the_total(text, total_metric, part_label):
+    total, part = run(text)
+    assert total.metric == total_metric
+    assert (part.metric, part.label, part.parent) == ("other", part_label, total.fact_id)
+
+
+def test_a_year_cut_by_a_wrap_is_no_quantity():
+    lines = ["为加强预算绩效管理，提高财政资金使用效益，根据有关规定，我", "单位组织开展了项目支出绩效自评工作，现将有关情况报告如下。",
+             "本项目主要用于辖区河道的日常维护管理和整治提升，保障防洪", "安全和水环境质量持续改善，各项工作按计划推进完成情况良好。",
+             "为加强预算绩效管理，提高财政资金使用效益，我单位对202", "2年度支出开展绩效自评，共实施 3 个项目，执行率＝执行数÷预算数×10",
+             "0%，项目执行率为 95.00%。"]
+    out = run("\n\n".join(lines) + "\n")
+    assert [(f.value, f.unit) for f in out if f.kind != "rate"] == [(Decimal("3"), "个")]
+    assert [f.value for f in out if f.kind == "rate"] == [Decimal("100"), Decimal("95.00")]  # the formula's ×100% is whole

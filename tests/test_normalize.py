@@ -58,9 +58,79 @@ def test_paragraph_breaks_kept_at_sentence_end_and_numbered_item(wrapped):
     assert "推动企业高质量发展。\n1.本单位 2020 年度整体收入预算情况\n年初本单位" in wrapped.text
 
 
-def test_two_digit_runs_across_a_join_do_not_fuse(wrapped):
-    assert "537 69 个" in wrapped.text
-    assert "53769" not in wrapped.text
+def test_digit_runs_split_at_a_full_line_are_one_number(wrapped):
+    """The 537 line runs to the wrap width: the wrap cut the number 53769, so it is rejoined with no space."""
+    assert "其中基建项目 53769 个" in wrapped.text
+
+
+# Four full prose lines first, so the wrap width is known; then the case's lines, a blank line between each.
+_OPENING = WRAPPED[:5]
+
+
+def _provenance_ok(raw: str, got) -> None:
+    pages = raw.split("\f")
+    for i, ch in enumerate(got.text):
+        if ch in " \n|":
+            continue
+        src = pages[got.char_page[i] - 1][got.char_src[i]]
+        assert ch in (src, fold_char(src)), (i, ch, src)
+
+
+@pytest.mark.parametrize(
+    "lines, want, absent",
+    [
+        (["为加强预算绩效管理，提高财政资金使用效益，我单位对202", "2年度支出开展绩效自评，现报告如下。"], "我单位对2022年度支出", "202 2"),
+        (["本部门整体预算执行率＝部门全年预算执行数÷部门全年预算数×10", "0%，本单位预算执行率为 96.50%。"], "全年预算数×100%，", "10 0%"),
+        (["年初本单位收入预算 22,719.86 万元，全部为一般公共预算财政拨", "款收入，比2019年增加17,019.31万元，共实施项目12", "3个。"], "共实施项目123个", "12 3"),
+    ],
+    ids=["year-split-after-a-han-char", "formula-hundred-split", "count-split"],
+)
+def test_number_split_by_a_wrap_at_a_full_line_is_rejoined(lines, want, absent):
+    raw = _seedlike(_OPENING + lines)
+    got = from_text(raw)
+    assert want in got.text and absent not in got.text
+    _provenance_ok(raw, got)
+
+
+@pytest.mark.parametrize(
+    "lines, want",
+    [
+        (["年初本单位收入预算 22,719.86 万元，全部为一般公共预算财政拨", "款收入，共实施项目 12", "3 个子项目已完工。"], "共实施项目 12\n3 个"),
+        (["本年度各项目完成情况如下", "120  95  80", "100  90  70"], "120 | 95 | 80\n100 | 90 | 70"),
+    ],
+    ids=["short-line-is-a-real-break", "figure-only-table-rows"],
+)
+def test_digit_runs_at_a_real_break_or_in_table_rows_stay_apart(lines, want):
+    assert want in from_text(_seedlike(_OPENING + lines)).text
+
+
+@pytest.mark.parametrize(
+    "lines, want",
+    [
+        (["该项目年初预算数为1,500.00万元，其中清淤疏浚 ", "1372.80 万元、护岸加固127.20万元。"], "其中清淤疏浚1372.80 万元、"),
+        (["项目实际拨付资金 3268.65 万元，调整后预算 ", "3737.48 万元，执行率为 87.46%。"], "调整后预算3737.48 万元"),
+        (["该项目调整后预算 ", "3737.48 万元。"], "该项目调整后预算3737.48 万元。"),
+    ],
+    ids=["qizhong-part", "adjusted-budget", "bare-label-line"],
+)
+@pytest.mark.parametrize("opening", [True, False], ids=["width-known", "two-lines-only"])
+def test_label_line_ending_in_a_space_joins_its_figure(lines, want, opening):
+    """A prose line cut between a label and its figure (the line keeping a trailing space) is one sentence."""
+    raw = _seedlike((_OPENING if opening else []) + lines)
+    got = from_text(raw)
+    assert want in got.text
+    _provenance_ok(raw, got)
+
+
+def test_label_cell_above_its_figure_cell_stays_a_table_line():
+    """No wrap width, no trailing space, no clause mark: a label line over a figure line is a one-cell-per-line table."""
+    assert "基本支出\n600.00万元" in from_text("支出合计\n900.00万元\n基本支出\n600.00万元\n").text
+
+
+def test_wrap_width_is_read_from_prose_not_table_rows():
+    rows = ["年度资金总额 | 3183.00 | 3278.49 | 3268.65 | 10 | 99.70% | 9.97"] * 6
+    lines = _OPENING + ["（一）资金投入和使用情况", "护岸加固 一千二百五十八万元，生态修复六百零五万元，全年到位资金", "3278.49 万元。"] + rows
+    assert "全年到位资金3278.49 万元。" in from_text(_seedlike(lines)).text
 
 
 @pytest.mark.parametrize(
