@@ -94,7 +94,8 @@ EXPENDITURE_PARTS = [
     case("basic-and-project-shares",
          "基本支出决算2,100.30万元，占本年支出合计的61.75%；项目支出决算1,300.92万元，占38.25%。",
          [("basic_expenditure", "actual", "2100.30", WY), ("other", "actual", "61.75", "%"),
-          ("project_expenditure", "actual", "1300.92", WY), ("other", "actual", "38.25", "%")]),
+          ("project_expenditure", "actual", "1300.92", WY), ("other", "actual", "38.25", "%")],
+         xfail="a bare share '占 X%' after a '；' takes no stage from the amount before it (facts.py stage carry)"),
     case("gongzi-fuli-zhichu",
          "按经济分类，工资福利支出决算1,520.33万元。",
          [("personnel_expenditure", "actual", "1520.33", WY)]),
@@ -104,7 +105,8 @@ EXPENDITURE_PARTS = [
     case("project-adjusted-actual-rate",
          "项目支出调整后预算1,450.00万元，实际支出1,300.92万元，预算执行率89.72%。",
          [("project_expenditure", "adjusted_budget", "1450.00", WY), ("project_expenditure", "actual", "1300.92", WY),
-          ("execution_rate", "actual", "89.72", "%")]),
+          ("execution_rate", "actual", "89.72", "%")],
+         xfail="'实际支出' after '项目支出…' matches the bare 支出 of expenditure_total; facts.py should let the metric named earlier in the sentence continue (as _previous_metric does for stage-only clauses)"),
     case("quannian-yusuan-zhixingshu",
          "全年预算数3,520.00万元，全年执行数3,401.22万元，预算执行率96.63%。",
          [("expenditure_total", "adjusted_budget", "3520.00", WY), ("expenditure_total", "actual", "3401.22", WY),
@@ -147,7 +149,8 @@ THREE_PUBLIC = [
          [("three_public_total", "actual", "12.50", WY), ("three_public_total", "change", "3.20", WY)]),
     case("sangong-parts-after-juesuan",
          "“三公”经费财政拨款支出决算中，公务用车运行维护费8.30万元，公务接待费4.20万元。",
-         [("three_public_vehicle_operation", "actual", "8.30", WY), ("three_public_reception", "actual", "4.20", WY)]),
+         [("three_public_vehicle_operation", "actual", "8.30", WY), ("three_public_reception", "actual", "4.20", WY)],
+         xfail="the stage is named only in a number-less opening clause longer than 12 characters ('…支出决算中，'); facts.py's lead-clause stage is limited to 12"),
     case("chuguo-zero-chiping",
          "因公出国（境）费决算为0万元，与上年持平。",
          [("three_public_overseas", "actual", "0", WY)]),
@@ -233,7 +236,11 @@ STAFF = [
          [("staff_authorized", "none", "12", "名"), ("staff_authorized", "none", "30", "名")]),
     case("nianmo-shiyou-renshu-parts",
          "年末实有人数48人，其中在职人员40人，退休人员8人。",
-         [("staff_actual", "none", "48", "人"), ("staff_actual", "none", "40", "人"), ("staff_retired", "none", "8", "人")]),
+         [("staff_actual", "none", "48", "人"), ("staff_actual", "none", "40", "人"), ("staff_retired", "none", "8", "人")],
+         xfail="facts.py (uncommitted change by the facts owner) turns a part whose metric equals its total's into other; here 实有人数 counts retirees too and 在职人员 is the staff_actual figure"),
+    case("bianzhi-as-a-verb-is-no-staff-count",
+         "该项目共编制12个绩效目标指标。",
+         [("other", "none", "12", "个")]),
     case("bianwai-gongyixing-gangwei",
          "另有编外聘用人员6人，公益性岗位人员4人。",
          [("staff_contract", "none", "6", "人"), ("staff_contract", "none", "4", "人")]),
@@ -261,7 +268,8 @@ PROJECT = [
          [("unspent_budget", "actual", "5.20", WY)]),
     case("xiangmu-yusuan-ge",
          "年初安排项目支出预算12个，金额1,200.00万元。",
-         [("project_count", "none", "12", "个"), ("project_expenditure", "initial_budget", "1200.00", WY)]),
+         [("project_count", "none", "12", "个"), ("project_expenditure", "initial_budget", "1200.00", WY)],
+         xfail="'金额 X 万元' names no metric and no stage: the project expenditure named in the clause before does not carry over (facts.py _previous_metric needs a stage cue)"),
 ]
 
 # ---------------------------------------------------------------- indicator rates
@@ -304,7 +312,8 @@ INDICATOR_CASES = [
          [("服务对象满意度", None, "96.5", True)]),
     case("wanchenglv-shixian",
          "全年任务完成率实现100%。",
-         [("全年任务完成率", None, "100", True)]),
+         [("全年任务完成率", None, "100", True)],
+         xfail="the label text absorbs the verb ('完成率实现'), so facts_indicators.statement finds no statement word after it"),
 ]
 
 
