@@ -234,7 +234,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         metric, conf = "project_total", conf - 0.05
     if metric in r.spec.standalone_metrics:
         parent = None  # 授予中小企业合同金额 overlaps goods/works/services: not a part of the total
-    if parent is not None and metric != "other" and formula is None and row is None:
+    if parent is not None and kind == "amount" and metric != "other" and formula is None and row is None:
         total = next((f for f in reversed(before) if f.fact_id == parent), None)
         if total is not None and (total.metric, total.stage, total.subject) == (metric, stage or "none", subject):
             # "固定资产总额 X，其中在用固定资产 Y": a part cannot be its own total; it is named by its words

@@ -337,7 +337,7 @@ class Wrap:
 
 def _wrap_width(lines: list[Line], lay: Layout) -> Wrap | None:
     """The hard-wrap width of the text, or None when lines are paragraphs."""
-    prose = [ln.text for ln in lines if visual_width(ln.text) >= 24 and not is_table_row(ln.text)]  # prose lines, not cells or table rows
+    prose = [ln.text for ln in lines if visual_width(ln.text) >= 24 and not _table_piece(ln.text)]  # prose lines, not cells or table rows
     if len(prose) < 4:
         return None
     share = lay.reflow.full_line_share
@@ -381,6 +381,11 @@ def _first_token(b: str) -> str:
 
 _GAP = re.compile(r"(?<=\S)[ \t\u3000\u00a0\u2002\u2003\u2009\u202f]{2,}(?=\S)")  # a column gap between two cells
 _FIGURES_ONLY = re.compile(r"[-+−]?\d[\d,.]*[%％]?(?:[ \t\u3000]+[-+−]?\d[\d,.]*[%％]?)+")
+
+
+def _table_piece(line: str) -> bool:
+    """A table row, or a piece of one a flattening cut (opening or closing on a ``|`` cell border)."""
+    return is_table_row(line) or line[:1] in "|｜" or line[-1:] in "|｜"
 
 
 def is_table_row(line: str) -> bool:
