@@ -366,6 +366,13 @@ MORE = [
     case("sangong-zhan-yusuan-bili",
          "“三公”经费支出占预算的比例为79.6%。",
          [("execution_rate", "actual", "79.6", "%")]),
+    case("jihua-zongtouzi-leiji-wancheng",
+         "项目计划总投资1,500.00万元，累计完成投资1,200.00万元，投资完成率80%。",
+         [("project_total", "initial_budget", "1500.00", WY), ("project_total", "actual", "1200.00", WY),
+          ("completion_rate", "actual", "80", "%")]),
+    case("leiji-bofu-zijin",
+         "全年累计拨付资金1,380.00万元。",
+         [("other", "actual", "1380.00", WY)]),
 ]
 
 ALL = INCOME_EXPENDITURE + EXPENDITURE_PARTS + RATES + THREE_PUBLIC + PROCUREMENT + ASSETS + STAFF + PROJECT + INDICATOR_RATES + MORE
@@ -378,6 +385,9 @@ def test_heldback_statement(text, expected):
 
 # (id, text, expected indicator rows (name, target, actual, met))
 INDICATOR_CASES = [
+    case("manyidu-yishang",
+         "群众满意度达到95%以上。",
+         [("群众满意度", None, "95", True)]),
     case("manyidu-dadao-is-met-actual",
          "服务对象满意度达到96.5%。",
          [("服务对象满意度", None, "96.5", True)]),
