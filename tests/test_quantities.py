@@ -147,6 +147,7 @@ CASES: list[tuple[str, str, str]] = [
     ("seed-leaflets", "发放政策汇编和宣传折页超 6 万份", "count 6 份 > ×万"),
     ("seed-people", "参与人数 92 万人次；", "count 92 人次 ×万"),
     ("seed-services", "知识产权相关专业服务 1570 人次等", "count 1570 人次"),
+    ("pici-measure-word", "接待来访团组35批次、412人次", "count 35 批次 ; count 412 人次"),
     ("seed-talent", "认定一类福田英才 5 人，认定二类福田英才 10 人，认定三类福田英才 30 人", "count 5 人 ; count 10 人 ; count 30 人"),
     # ---- counts, real-dev phrasing
     ("hh-15", "实施项目共15个(含2023年转列暂付性款项项目5个)", "count 15 个 ; count 5 个"),
