@@ -180,6 +180,8 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
             lm, left = respective  # "A和B决算数分别为 X、Y": the i-th figure takes the i-th label
             shared_text = lm.text
         change = _change(r, left)
+        if lm is not None and respective is None:
+            lm = _continued_metric(ctx, left, lm, kind, in_sentence) or lm
         if lm is not None:
             metric, rule, conf = lm.rule.metric, lm.rule.id, 0.9
             label_text = shared_text or _label_text(left, lm)
@@ -622,6 +624,27 @@ def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fac
             if rule is not None:
                 return L.LabelMatch(rule, len(left), len(left), "")
     return None
+
+
+_WHOLE = regex.compile(r"部门|单位|整体|总|合计")
+
+
+def _continued_metric(ctx: _Ctx, left: str, lm: L.LabelMatch, kind: str, in_sentence: list[Fact]) -> L.LabelMatch | None:
+    """"项目支出调整后预算 A，实际支出 B": a clause of only a stage word and a bare word of the metric named
+    just before ("支出" of "项目支出") continues that metric; a lone "部门实际支出 B" stays the total."""
+    bare = list(left)
+    for s, e, _, _ in L.stage_cues(left, None, ctx.r):
+        bare[s:e] = [" "] * (e - s)
+    bare[lm.start:lm.end] = [" "] * (lm.end - lm.start)
+    if _BARE.sub("", "".join(bare)) or _WHOLE.search(left):
+        return None
+    prev = next((f for f in reversed(in_sentence) if f.kind == kind and f.parent is None and f.stage != "change"), None)
+    if prev is None or prev.metric in ("other", "indicator", lm.rule.metric) or not prev.rule.startswith("metric."):
+        return None
+    if lm.text not in prev.label:
+        return None
+    rule = next((m for m, _ in ctx.r.metrics if m.id == prev.rule), None)
+    return L.LabelMatch(rule, lm.start, lm.end, lm.text) if rule is not None else None
 
 
 def _formula(ctx: _Ctx, q: Quantity, seg_start: int) -> tuple[str, bool] | None:
