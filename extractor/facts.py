@@ -55,6 +55,8 @@ _QUOTED_PROJECT = regex.compile(r'^[“"「『]?[^“”"「」『』]+[”"」�
 _QUOTES = regex.compile(r'[“”"「」『』]')
 _VERSUS = regex.compile(r"(?:比|较|与|同比|对比)\s*$")
 _DIGIT = regex.compile(r"\d")
+_YEAR = regex.compile(r"\d{4}\s*年度?")
+_OPENING = regex.compile(r"([^，,：:；;]+)[，,：:]")  # a sentence's opening clause
 _FINAL_TITLE = regex.compile(r"决算")
 _BUDGET_TITLE = regex.compile(r"预算编制|预算情况|预算安排")
 _LIST_GLUE = regex.compile(r"[\s、，,和及与以]")
@@ -517,11 +519,17 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
         prev = next((f for f in reversed(in_sentence) if f.stage in budgetish), None)
         return prev.stage if prev else "initial_budget"
     lead = ctx.doc.text[_sentence_bounds(ctx, pos)[0]:pos]
-    lead = lead[: max(lead.rfind("，"), lead.rfind(","), 0)]
-    if lead and len(lead) <= 12 and not _DIGIT.search(lead):
-        lead_cues = [c for c in L.stage_cues(lead, None, ctx.r) if c[2] not in ("budget", "prior_year")]
-        if lead_cues:
-            return lead_cues[-1][2]  # "截至年末，项目支出 X": a short opening clause sets the stage
+    first = _OPENING.match(lead)
+    short = lead[: max(lead.rfind("，"), lead.rfind(","), 0)]
+    short = short if len(short) <= 12 and not _DIGIT.search(short) else ""
+    opening = first.group(1) if first and not _DIGIT.search(_YEAR.sub("", first.group(1))) else ""
+    for text in (short, opening):
+        if text:
+            lead_cues = [c for c in L.stage_cues(text, None, ctx.r) if c[2] not in ("budget", "prior_year")]
+            if lead_cues:
+                # "截至年末，项目支出 X" / "“三公”经费财政拨款支出决算中，公务用车运行维护费 X":
+                # a number-less opening clause sets the stage of the figures after it
+                return lead_cues[-1][2]
     if parent_fact is not None and parent_fact.stage not in ("none", "change", "prior_year"):
         return parent_fact.stage  # a part shares its total's stage ("资金总额 X（…上年结转资金 Y）")
     if rule is not None and rule.default_stage:
