@@ -383,6 +383,9 @@ def preflight() -> None:
     doc = ingest.from_text("一、部门基本情况\n2020年度部门预算支出1,234.56万元，执行率98.5%。\n", source="preflight.txt")
     try:
         pipeline.check(doc)
+        from . import nlp
+
+        nlp.words("调整后预算数")  # jieba's dictionary and POS model load lazily (~2 s): once here, not in every worker
     except PatternError:
         raise
     except Exception:  # a stage still missing or broken: each file will report it

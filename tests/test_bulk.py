@@ -296,3 +296,12 @@ def test_manifest_records_version_and_memory(fake, tmp_path):
     bulk.run([d], out, workers=1, quiet=True)
     (man,) = [json.loads(p.read_text()) for p in (out / ".parts").glob("*.json")]
     assert man["version"] == "test" and man["rss_mb"] > 0 and man["status"] == "ok"
+
+
+def test_preflight_loads_jieba_once_for_all_forked_workers():
+    """jieba's dictionary takes ~2 s to load; loaded in the parent, forked workers inherit it."""
+    from extractor import bulk, nlp
+
+    nlp._posseg.cache_clear()
+    bulk.preflight()
+    assert nlp._posseg.cache_info().currsize == 1
