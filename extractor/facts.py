@@ -232,6 +232,13 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         else:
             stage = _stage(ctx, left, mask, lm.rule if lm is not None else None, parent, mine, start,
                            [f for f in before if f.subject == subject])
+        share = r.share.search(left) if r.share is not None and kind == "rate" and metric == "other" else None
+        if share is not None:
+            # "项目支出决算 X，占 38.25%": a share of the amount before it, in that amount's stage
+            rule, label_text = r.spec.share.id, f"占{share.group('of')}比重"
+            amount = next((f for f in reversed(mine) if f.kind == "amount"), None)
+            if amount is not None and amount.stage in ("initial_budget", "adjusted_budget", "actual"):
+                stage = amount.stage
     if formula is not None or row is not None:
         subject = _subject(ctx, start, s_start)
     if subject != "department" and metric in r.spec.project_scope_metrics:

@@ -82,6 +82,7 @@ class MetricsFile(Strict):
     formula: Cue
     shared_value: Cue
     breakdown: Cue
+    share: Cue | None = None  # "占…的 X%": a share of the amount before, carrying its stage
     subjects: list[Cue]
     indicators: IndicatorSpec
     metrics: list[MetricRule]
@@ -101,6 +102,7 @@ class Compiled:
     formula: regex.Pattern
     shared_value: regex.Pattern
     breakdown: regex.Pattern
+    share: regex.Pattern | None
     subjects: tuple[tuple[Cue, regex.Pattern], ...]
     levels: tuple[tuple[int, regex.Pattern], ...]
     statement: regex.Pattern
@@ -127,6 +129,7 @@ def build(spec: MetricsFile) -> Compiled:
     """Validate cross-references (stages, metrics, kinds, unique ids) and compile every regex."""
     pcs = spec.pieces
     ids = [s.id for s in spec.stages] + [c.id for c in spec.changes] + [spec.formula.id, spec.shared_value.id, spec.breakdown.id]
+    ids += [spec.share.id] if spec.share else []
     ids += [s.id for s in spec.subjects] + [spec.indicators.statement.id] + [m.id for m in spec.metrics]
     patterns.check_unique(FILE, ids)
     for s in spec.stages:
@@ -158,6 +161,7 @@ def build(spec: MetricsFile) -> Compiled:
         formula=_c(spec.formula.regex, pcs, spec.formula.id),
         shared_value=_c(spec.shared_value.regex, pcs, spec.shared_value.id),
         breakdown=_c(spec.breakdown.regex, pcs, spec.breakdown.id),
+        share=_c(spec.share.regex, pcs, spec.share.id) if spec.share else None,
         subjects=tuple((s, _c(s.regex, pcs, s.id)) for s in spec.subjects),
         levels=tuple((lv.level, _c(lv.regex, pcs, f"level{lv.level}")) for lv in ind.levels),
         statement=_c(ind.statement.regex, pcs, ind.statement.id),

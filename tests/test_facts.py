@@ -445,3 +445,22 @@ def test_a_year_cut_by_a_wrap_is_no_quantity():
     out = run("\n\n".join(lines) + "\n")
     assert [(f.value, f.unit) for f in out if f.kind != "rate"] == [(Decimal("3"), "个")]
     assert [f.value for f in out if f.kind == "rate"] == [Decimal("100"), Decimal("95.00")]  # the formula's ×100% is whole
+
+
+@pytest.mark.parametrize("text, value, stage, label", [
+    ("项目支出决算1,300.92万元，占38.25%。", "38.25", "actual", "占比重"),
+    ("授予中小企业合同金额420.00万元，占政府采购支出总额的74.95%。", "74.95", "actual", "占政府采购支出总额比重"),
+    ("调整后预算安排基本支出800.00万元，占部门支出的比例为40%。", "40", "adjusted_budget", "占部门支出比重"),
+], ids=["bare-share", "share-of-named-total", "share-of-adjusted"])
+def test_a_share_carries_the_stage_of_the_amount_it_is_a_share_of(text, value, stage, label):
+    share = next(f for f in run(text) if f.kind == "rate")
+    assert (format(share.value, "f"), share.stage) == (value, stage)
+    if label is not None:
+        assert (share.metric, share.rule, share.label) == ("other", "share.of", label)
+
+
+def test_share_cue_examples_match():
+    from extractor import labels as L
+
+    r = L.rules()
+    assert all(r.share.search(e) for e in r.spec.share.examples)
