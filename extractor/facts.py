@@ -38,7 +38,7 @@ SEGMENT_END = "；;。\n"
 OPEN, CLOSE = "（(", "）)"
 _SHORT_BRACKETS = regex.compile(r"[（(][^（）()]{1,3}[）)]")  # （境）: part of a name, not a clause
 _FILLER, _LEAD = L.FILLER, L.LEAD
-_BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|比|较|其中|本单位|本部门|部门")
+_BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|比|较|其中|本单位|本部门|部门|达到|达|实现")
 _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
 _PRIOR_VALUE = regex.compile(
     r"(?:上年度?|上一年度?|去年|(?:比|较|与|同比)\s*\d{4}\s*年度?)(?:同期)?(?:的|决算数?|预算数?|数)?(?:为|是)?\s*$")
@@ -239,6 +239,10 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
             amount = next((f for f in reversed(mine) if f.kind == "amount"), None)
             if amount is not None and amount.stage in ("initial_budget", "adjusted_budget", "actual"):
                 stage = amount.stage
+        verb_zone = left[lm.end:] if lm is not None and lm.end > lm.start else left  # "完成率" is no verb
+        if kind == "rate" and _bound_led(q) and not r.statement.search(verb_zone) and not any(
+                c[2] == "actual" for c in L.stage_cues(left, mask, r)):
+            stage = "none"  # "群众满意度≥90%": a bound written before the figure is a target, not the realised rate
     if formula is not None or row is not None:
         subject = _subject(ctx, start, s_start)
     if subject != "department" and metric in r.spec.project_scope_metrics:
@@ -260,7 +264,8 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
     rows = [base]
     for extra_rule, text in extra_metrics:
         rows.append(_fact(ctx, q, new_id(), subject, extra_rule.metric, base.stage, text, extra_rule.id, conf, parent, sk))
-    ind = facts_indicators.statement(r, doc, q, base, left, s_start, s_end, new_id)
+    carried = lm.text if lm is not None and formula is None and row is None and lm.start == lm.end else None
+    ind = facts_indicators.statement(r, doc, q, base, left, s_start, s_end, new_id, carried)
     if ind is not None:
         if base.metric not in ("satisfaction_rate", "completion_rate", "execution_rate"):
             ind.fact_id = base.fact_id
@@ -637,7 +642,7 @@ def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fac
         if f.kind == kind and f.parent is None and f.metric not in ("other", "indicator") and f.rule.startswith("metric."):
             rule = next((m for m, _ in ctx.r.metrics if m.id == f.rule), None)
             if rule is not None:
-                return L.LabelMatch(rule, len(left), len(left), "")
+                return L.LabelMatch(rule, len(left), len(left), f.label)  # empty span: the label is carried over
     return None
 
 
@@ -660,6 +665,14 @@ def _continued_metric(ctx: _Ctx, left: str, lm: L.LabelMatch, kind: str, in_sent
         return None
     rule = next((m for m, _ in ctx.r.metrics if m.id == prev.rule), None)
     return L.LabelMatch(rule, lm.start, lm.end, lm.text) if rule is not None else None
+
+
+_BOUNDS = ("≥", "≤", ">", "<")
+
+
+def _bound_led(q: Quantity) -> bool:
+    """"≥90%" / "不低于90%": a comparator written before the figure (not "95%以上", which states a result)."""
+    return q.comparator in _BOUNDS and not _NUM_START.match(q.surface.strip())
 
 
 def _formula(ctx: _Ctx, q: Quantity, seg_start: int) -> tuple[str, bool] | None:

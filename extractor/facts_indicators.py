@@ -17,8 +17,11 @@ from .model import Document, Fact, Quantity
 _REACHED = regex.compile(r"达到|完成|达标|实现")
 
 
-def statement(r: L.Compiled, doc: Document, q: Quantity, base: Fact, left: str, s_start: int, s_end: int, new_id) -> Fact | None:
-    """An ``indicator`` row for a prose indicator statement around ``q`` (None when the sentence states none)."""
+def statement(r: L.Compiled, doc: Document, q: Quantity, base: Fact, left: str, s_start: int, s_end: int, new_id,
+              carried: str | None = None) -> Fact | None:
+    """An ``indicator`` row for a prose indicator statement around ``q`` (None when the sentence states none).
+
+    ``carried``: the label of the figure before when this clause only continues it ("群众满意度≥90%，实际达到95%")."""
     text = doc.text
     sec = doc.section_at(q.span.start)
     lo = max(sec.start if sec else 0, q.span.start - 400)
@@ -29,8 +32,9 @@ def statement(r: L.Compiled, doc: Document, q: Quantity, base: Fact, left: str, 
     stmt = r.statement.search(rest)  # "满意度达 90%" is a statement, "工程完成率 80%" is not
     sentence_left = text[s_start:q.span.start]
     after = text[q.span.end:s_end]
-    target_cue = r.target.search(sentence_left)
-    is_rate_indicator = base.metric in ("satisfaction_rate", "completion_rate") and stmt is not None
+    bound = q.comparator in ("≥", "≤", ">", "<") and not q.surface.strip()[:1].isdigit()  # "≥90%": a target
+    target_cue = r.target.search(sentence_left) or (bound and stmt is None) or None
+    is_rate_indicator = base.metric in ("satisfaction_rate", "completion_rate") and (stmt is not None or bound)
     if not is_rate_indicator:
         if lv2 is None and lv1 is None:
             return None
@@ -42,10 +46,12 @@ def statement(r: L.Compiled, doc: Document, q: Quantity, base: Fact, left: str, 
     elif r.met_true.search(left) or r.met_true.search(after) or (stmt and _REACHED.match(stmt.group(0))):
         met = True
     name = L.FILLER.sub("", L.LEAD.sub("", left)).strip()[-30:]
-    name = r.name_trim.sub("", name).strip() or base.label
+    name = r.name_trim.sub("", name).strip() or carried or base.label
     value = format(q.value, "f")
     own_target = r.target.search(left)
-    if own_target is not None:
+    if bound and stmt is None:
+        is_target = True
+    elif own_target is not None:
         is_target = stmt is None or own_target.start() < stmt.start()  # "计划完成…30 公里"
     else:
         is_target = target_cue is not None and stmt is None

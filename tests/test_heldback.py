@@ -283,9 +283,10 @@ PROJECT = [
 INDICATOR_RATES = [
     case("qunzhong-manyidu-target-then-actual",
          "群众满意度≥90%，实际达到95%。",
-         [("satisfaction_rate", "none", "90", "%"), ("satisfaction_rate", "actual", "95", "%")],
-         xfail="the target (≥90%) is read as the realised rate and '实际达到95%' loses the label: facts.py reads"
-               " a comparator-led rate as actual and does not carry the label into the next clause"),
+         [("satisfaction_rate", "none", "90", "%"), ("satisfaction_rate", "actual", "95", "%")]),
+    case("wanchenglv-buditu-then-shiji",
+         "项目完成率不低于95%，实际实现100%。",
+         [("completion_rate", "none", "95", "%"), ("completion_rate", "actual", "100", "%")]),
     case("fuwu-duixiang-manyidu",
          "服务对象满意度达到96.5%。",
          [("satisfaction_rate", "actual", "96.5", "%")]),
@@ -399,6 +400,9 @@ INDICATOR_CASES = [
     case("manyidu-dadao-is-met-actual",
          "服务对象满意度达到96.5%。",
          [("服务对象满意度", None, "96.5", True)]),
+    case("manyidu-bound-is-target-then-actual",
+         "群众满意度≥90%，实际达到95%。",
+         [("群众满意度", "90", None, None), ("满意度", None, "95", True)]),
     case("wanchenglv-shixian",
          "全年任务完成率实现100%。",
          [("全年任务完成率", None, "100", True)],
