@@ -191,14 +191,18 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         elif kind == "count" and (after := _label_after(ctx, q)) is not None:
             lm = after  # "增加 5 名劳务人员": a count names what it counts after the unit
             metric, rule, conf, label_text = lm.rule.metric, lm.rule.id, 0.85, lm.text
-        elif (change is not None or _COMPARED.search(left)) and kind == "amount":
-            # "…（a，b），比上年增加 X" / "比上年的 X": the change and last year's figure belong to the head total
-            prev = next((f for f in reversed(in_sentence) if f.kind == "amount" and f.parent is None and f.stage != "change"), None)
-            if prev is None:  # "…。其中：a；b；比上年增加 X": the total the sentence's parts belong to
+        elif (change is not None or _COMPARED.search(left)) and kind in ("amount", "percentage_points"):
+            # "…（a，b），比上年增加 X" / "比上年的 X": the change and last year's figure belong to the head total;
+            # "执行率为 98.72%，较上年提高 2.1 个百分点": a change in points belongs to the rate before it
+            want = "amount" if kind == "amount" else "rate"
+            prev = next((f for f in reversed(in_sentence) if f.kind == want and f.parent is None and f.stage != "change"), None)
+            if prev is None and kind == "amount":  # "…。其中：a；b；比上年增加 X": the total the sentence's parts belong to
                 part = next((f for f in reversed(before) if f.start >= s_start and f.kind == "amount" and f.parent), None)
                 prev = next((f for f in before if part is not None and f.fact_id == part.parent), None)
             metric = prev.metric if prev else "other"
             rule, label_text, conf = change or "stage.prior", _free_label(left), 0.75
+            if kind == "percentage_points":
+                label_text = _FILLER.sub("", _LEAD.sub("", left)).strip()  # "较上年提高"
         else:
             heading = _previous_metric(ctx, left, start, kind, before) or _heading_metric(ctx, left, start, kind)
             if heading is not None:
