@@ -181,6 +181,10 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         if respective is not None:
             lm, left = respective  # "A和B决算数分别为 X、Y": the i-th figure takes the i-th label
             shared_text = lm.text
+        if lm is None and respective is None and kind == "amount":
+            counted = _counted_amount(ctx, left, in_sentence)
+            if counted is not None:
+                lm, left = counted  # "项目支出预算12个，金额 X": the count's label names the amount
         change = _change(r, left)
         if lm is not None and respective is None:
             lm = _continued_metric(ctx, left, lm, kind, in_sentence) or lm
@@ -669,6 +673,23 @@ def _continued_metric(ctx: _Ctx, left: str, lm: L.LabelMatch, kind: str, in_sent
         return None
     rule = next((m for m, _ in ctx.r.metrics if m.id == prev.rule), None)
     return L.LabelMatch(rule, lm.start, lm.end, lm.text) if rule is not None else None
+
+
+_AMOUNT_WORD = regex.compile(r"(?:涉及|合计|共计|总)?(?:预算)?(?:金额|资金|资金总额|总额)(?:合计|共计)?")
+
+
+def _counted_amount(ctx: _Ctx, left: str, in_sentence: list[Fact]) -> tuple[L.LabelMatch, str] | None:
+    """"年初安排项目支出预算12个，金额 X": a bare 金额/资金 clause right after a labeled count takes the
+    amount metric its label names, and the stage words with it.  Returns (label, the text it came from)."""
+    word = _FILLER.sub("", _LEAD.sub("", left)).strip()
+    if not _AMOUNT_WORD.fullmatch(word) or not in_sentence:
+        return None
+    prev = in_sentence[-1]
+    if prev.kind != "count" or prev.metric in ("other", "indicator"):
+        return None
+    lm = L.nearest_label(prev.label, "amount", ctx.r)
+    text = prev.label + word
+    return (lm, text) if lm is not None else None
 
 
 _BOUNDS = ("≥", "≤", ">", "<")

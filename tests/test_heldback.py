@@ -275,8 +275,10 @@ PROJECT = [
          [("unspent_budget", "actual", "5.20", WY)]),
     case("xiangmu-yusuan-ge",
          "年初安排项目支出预算12个，金额1,200.00万元。",
-         [("project_count", "none", "12", "个"), ("project_expenditure", "initial_budget", "1200.00", WY)],
-         xfail="'金额 X 万元' names no metric and no stage: the project expenditure named in the clause before does not carry over (facts.py _previous_metric needs a stage cue)"),
+         [("project_count", "none", "12", "个"), ("project_expenditure", "initial_budget", "1200.00", WY)]),
+    case("xiangmu-yusuan-ge-sheji-zijin",
+         "调整后项目支出预算共15个，涉及资金1,350.00万元。",
+         [("project_count", "none", "15", "个"), ("project_expenditure", "adjusted_budget", "1350.00", WY)]),
 ]
 
 # ---------------------------------------------------------------- indicator rates
