@@ -14,7 +14,7 @@ import regex
 from . import labels as L
 from .model import Document, Fact, Quantity
 
-_REACHED = regex.compile(r"达到|完成|达标|实现")
+_REACHED = regex.compile(r"达到|达成|完成|达标|实现")
 
 
 def statement(r: L.Compiled, doc: Document, q: Quantity, base: Fact, left: str, s_start: int, s_end: int, new_id,
@@ -28,7 +28,8 @@ def statement(r: L.Compiled, doc: Document, q: Quantity, base: Fact, left: str, 
     window = (sec.path + "\n" if sec else "") + text[lo:q.span.start]
     lv1 = _last(r.levels, window, 1)
     lv2 = _last(r.levels, window, 2)
-    rest = left.rsplit(base.label, 1)[-1] if base.metric != "other" and base.label and base.label in left else left
+    cut = _label_end(r, base, left)
+    rest = left[cut:] if cut is not None else left
     stmt = r.statement.search(rest)  # "满意度达 90%" is a statement, "工程完成率 80%" is not
     sentence_left = text[s_start:q.span.start]
     after = text[q.span.end:s_end]
@@ -45,7 +46,10 @@ def statement(r: L.Compiled, doc: Document, q: Quantity, base: Fact, left: str, 
         met = False
     elif r.met_true.search(left) or r.met_true.search(after) or (stmt and _REACHED.match(stmt.group(0))):
         met = True
-    name = L.FILLER.sub("", L.LEAD.sub("", left)).strip()[-30:]
+    named = left
+    if stmt is not None and cut is not None and not L.FILLER.sub("", rest[stmt.end():]).strip():
+        named = left[: cut + stmt.start()]  # "全年任务完成率实现 100%": the name ends where the verb begins
+    name = L.FILLER.sub("", L.LEAD.sub("", named)).strip()[-30:]
     name = r.name_trim.sub("", name).strip() or carried or base.label
     value = format(q.value, "f")
     own_target = r.target.search(left)
@@ -69,6 +73,18 @@ def statement(r: L.Compiled, doc: Document, q: Quantity, base: Fact, left: str, 
     ind.parent = None
     ind.stage = "actual" if ind.actual is not None else "none"
     return ind
+
+
+def _label_end(r: L.Compiled, base: Fact, left: str) -> int | None:
+    """Where the metric label of ``base`` ends in ``left`` (the last match of its rule), so that a verb after it
+    ("完成率实现") is found even when the fact's label text absorbed it; None when no label is in ``left``."""
+    if base.metric == "other" or not base.label:
+        return None
+    pats = next((p for m, p in r.metrics if m.id == base.rule), ())
+    ends = [m.end() for p in pats for m in p.finditer(left) if m.end() > m.start()]
+    if ends:
+        return max(ends)
+    return left.rfind(base.label) + len(base.label) if base.label in left else None
 
 
 def _last(levels, window: str, level: int) -> str | None:

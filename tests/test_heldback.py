@@ -409,8 +409,10 @@ INDICATOR_CASES = [
          [("群众满意度", "90", None, None), ("满意度", None, "95", True)]),
     case("wanchenglv-shixian",
          "全年任务完成率实现100%。",
-         [("全年任务完成率", None, "100", True)],
-         xfail="the label text absorbs the verb ('完成率实现'), so facts_indicators.statement finds no statement word after it"),
+         [("全年任务完成率", None, "100", True)]),
+    case("hegelv-dacheng",
+         "工程验收合格率达成100%。",
+         [("工程验收合格率", None, "100", True)]),
 ]
 
 
