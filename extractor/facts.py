@@ -30,6 +30,7 @@ from decimal import Decimal
 import regex
 
 from . import facts_cells, facts_indicators
+from . import facts_carry as carry
 from . import labels as L
 from .model import Document, Fact, Quantity
 
@@ -38,7 +39,6 @@ SEGMENT_END = "；;。\n"
 OPEN, CLOSE = "（(", "）)"
 _SHORT_BRACKETS = regex.compile(r"[（(][^（）()]{1,3}[）)]")  # （境）: part of a name, not a clause
 _FILLER, _LEAD = L.FILLER, L.LEAD
-_BARE = regex.compile(r"[^\p{Han}]|调整后|调整|年初|全年|决算|预算|执行|实际|数|额|为|是|的|占|比|较|其中|本单位|本部门|部门|达到|达|实现")
 _LIST_START = regex.compile(r"\s*(?:[（(][\d一二三四五六七八九十]+[）)]|[\d一二三四五六七八九十]+[、.．](?!\d)|[①-⑳])")
 _PRIOR_VALUE = regex.compile(
     r"(?:上年度?|上一年度?|去年|(?:比|较|与|同比)\s*\d{4}\s*年度?)(?:同期)?(?:的|决算数?|预算数?|数)?(?:为|是)?\s*$")
@@ -59,8 +59,6 @@ _YEAR = regex.compile(r"\d{4}\s*年度?")
 _OPENING = regex.compile(r"([^，,：:；;]+)[，,：:]")  # a sentence's opening clause
 _FINAL_TITLE = regex.compile(r"决算")
 _BUDGET_TITLE = regex.compile(r"预算编制|预算情况|预算安排")
-_LIST_GLUE = regex.compile(r"[\s、，,和及与以]")
-_SEG_BREAK = regex.compile(r"[。；;\n]")
 _OPERATOR = regex.compile(r"[/÷×*＊]")
 _RATE_KINDS = ("rate", "percentage_points")
 _SCALES = {"十": Decimal(10), "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000), "十万": Decimal(100000),
@@ -168,7 +166,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
         else:
             rule, label_text, stage, conf, parent = r.spec.formula.id, head.strip(), "none", 0.5, None
     else:
-        lm = None if kind == "count" and _label_after(ctx, q) is not None else L.nearest_label(left, kind, r)
+        lm = None if kind == "count" and carry.label_after(ctx, q) is not None else L.nearest_label(left, kind, r)
         shared_text = None
         if lm is not None and r.shared_value.search(left[lm.end:]):
             # "A和B决算数均为 X": every listed label takes X
@@ -177,22 +175,22 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
                 lm = group[0]
                 shared_text = lm.text
                 extra_metrics = [(g.rule, g.text) for g in group[1:]]
-        respective = _respective(ctx, q, seg_start, before)
+        respective = carry.respective(ctx, q, seg_start, before)
         if respective is not None:
             lm, left = respective  # "A和B决算数分别为 X、Y": the i-th figure takes the i-th label
             shared_text = lm.text
         if lm is None and respective is None and kind == "amount":
-            counted = _counted_amount(ctx, left, in_sentence)
+            counted = carry.counted_amount(ctx, left, in_sentence)
             if counted is not None:
                 lm, left = counted  # "项目支出预算12个，金额 X": the count's label names the amount
         change = _change(r, left)
         if lm is not None and respective is None:
-            lm = _continued_metric(ctx, left, lm, kind, in_sentence) or lm
+            lm = carry.continued_metric(ctx, left, lm, kind, in_sentence) or lm
         if lm is not None:
             metric, rule, conf = lm.rule.metric, lm.rule.id, 0.9
             label_text = shared_text or _label_text(left, lm)
             mask = (lm.start, lm.end) if lm.rule.default_stage else None
-        elif kind == "count" and (after := _label_after(ctx, q)) is not None:
+        elif kind == "count" and (after := carry.label_after(ctx, q)) is not None:
             lm = after  # "增加 5 名劳务人员": a count names what it counts after the unit
             metric, rule, conf, label_text = lm.rule.metric, lm.rule.id, 0.85, lm.text
         elif (change is not None or _COMPARED.search(left)) and kind in ("amount", "percentage_points"):
@@ -208,7 +206,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
             if kind == "percentage_points":
                 label_text = _FILLER.sub("", _LEAD.sub("", left)).strip()  # "较上年提高"
         else:
-            heading = _previous_metric(ctx, left, start, kind, before) or _heading_metric(ctx, left, start, kind)
+            heading = carry.previous_metric(ctx, left, start, kind, before) or _heading_metric(ctx, left, start, kind)
             if heading is not None:
                 metric, rule, conf = heading.rule.metric, heading.rule.id, 0.75
                 label_text = _FILLER.sub("", _LEAD.sub("", left)).strip()
@@ -248,7 +246,7 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
             if amount is not None and amount.stage in ("initial_budget", "adjusted_budget", "actual"):
                 stage = amount.stage
         verb_zone = left[lm.end:] if lm is not None and lm.end > lm.start else left  # "完成率" is no verb
-        if kind == "rate" and _bound_led(q) and not r.statement.search(verb_zone) and not any(
+        if kind == "rate" and carry.bound_led(q) and not r.statement.search(verb_zone) and not any(
                 c[2] == "actual" for c in L.stage_cues(left, mask, r)):
             stage = "none"  # "群众满意度≥90%": a bound written before the figure is a target, not the realised rate
     if formula is not None or row is not None:
@@ -591,113 +589,6 @@ def _heading_metric(ctx: _Ctx, left: str, pos: int, kind: str) -> L.LabelMatch |
     if sec is None:
         return None
     return L.nearest_label(sec.title, kind, ctx.r)
-
-
-_RESPECTIVE = regex.compile(r"分别(?:为|是|达到?|占)?")
-
-
-def _respective(ctx: _Ctx, q: Quantity, seg_start: int, before: list[Fact]) -> tuple[L.LabelMatch, str] | None:
-    """For "A、B分别为 X、Y": the label of the list that matches this figure's place, and the text it came from."""
-    text = ctx.doc.text
-    cue = None
-    for m in _RESPECTIVE.finditer(text, seg_start, q.span.start):
-        cue = m
-    if cue is None:
-        return None
-    between = [f for f in before if f.start >= cue.end() and f.kind == q.kind]
-    gap_text = text[cue.end():q.span.start]
-    for f in between:
-        gap_text = gap_text.replace(text[f.start:f.end], "")
-    if _LIST_GLUE.sub("", gap_text):
-        return None  # something other than a list of figures sits between the cue and this figure
-    head_start = cue.start()
-    while head_start > seg_start and ctx.masked[head_start - 1] not in "，,；;。：:\n":
-        head_start -= 1  # the listed labels may be joined by 、
-    head = text[head_start:cue.start()].replace("\n", "")
-    group = L.distinct_labels(head, q.kind, ctx.r)
-    i = len({f.start for f in between})
-    if len(group) < 2 or i >= len(group):
-        return None
-    return group[i], head
-
-
-def _label_after(ctx: _Ctx, q: Quantity) -> L.LabelMatch | None:
-    text = ctx.doc.text[q.span.end : q.span.end + 12]
-    found = [m for m in L.find_labels(text, q.kind, ctx.r) if m.start == 0]
-    if not found:
-        return None
-    return max(found, key=lambda m: m.end)
-
-
-def _previous_metric(ctx: _Ctx, left: str, pos: int, kind: str, before: list[Fact]) -> L.LabelMatch | None:
-    """"年初…收入预算 A…。调整后预算数 B": a clause naming only a stage continues the metric last named in the paragraph."""
-    cues = L.stage_cues(left, None, ctx.r)
-    if not cues:
-        return None
-    bare = list(left)
-    for s, e, _, _ in cues:
-        bare[s:e] = [" "] * (e - s)
-    if _BARE.sub("", "".join(bare)):
-        return None
-    sec = ctx.doc.section_at(pos)
-    lo = max(sec.start if sec else 0, pos - 300)
-    for f in reversed(before):
-        if f.start < lo:
-            break
-        same_segment = not _SEG_BREAK.search(ctx.masked[f.end:pos])
-        if f.stage == "change" or (f.stage == "none" and not same_segment):
-            continue
-        if f.kind == kind and f.parent is None and f.metric not in ("other", "indicator") and f.rule.startswith("metric."):
-            rule = next((m for m, _ in ctx.r.metrics if m.id == f.rule), None)
-            if rule is not None:
-                return L.LabelMatch(rule, len(left), len(left), f.label)  # empty span: the label is carried over
-    return None
-
-
-_WHOLE = regex.compile(r"部门|单位|整体|总|合计")
-
-
-def _continued_metric(ctx: _Ctx, left: str, lm: L.LabelMatch, kind: str, in_sentence: list[Fact]) -> L.LabelMatch | None:
-    """"项目支出调整后预算 A，实际支出 B": a clause of only a stage word and a bare word of the metric named
-    just before ("支出" of "项目支出") continues that metric; a lone "部门实际支出 B" stays the total."""
-    bare = list(left)
-    for s, e, _, _ in L.stage_cues(left, None, ctx.r):
-        bare[s:e] = [" "] * (e - s)
-    bare[lm.start:lm.end] = [" "] * (lm.end - lm.start)
-    if _BARE.sub("", "".join(bare)) or _WHOLE.search(left):
-        return None
-    prev = next((f for f in reversed(in_sentence) if f.kind == kind and f.parent is None and f.stage != "change"), None)
-    if prev is None or prev.metric in ("other", "indicator", lm.rule.metric) or not prev.rule.startswith("metric."):
-        return None
-    if lm.text not in prev.label:
-        return None
-    rule = next((m for m, _ in ctx.r.metrics if m.id == prev.rule), None)
-    return L.LabelMatch(rule, lm.start, lm.end, lm.text) if rule is not None else None
-
-
-_AMOUNT_WORD = regex.compile(r"(?:涉及|合计|共计|总)?(?:预算)?(?:金额|资金|资金总额|总额)(?:合计|共计)?")
-
-
-def _counted_amount(ctx: _Ctx, left: str, in_sentence: list[Fact]) -> tuple[L.LabelMatch, str] | None:
-    """"年初安排项目支出预算12个，金额 X": a bare 金额/资金 clause right after a labeled count takes the
-    amount metric its label names, and the stage words with it.  Returns (label, the text it came from)."""
-    word = _FILLER.sub("", _LEAD.sub("", left)).strip()
-    if not _AMOUNT_WORD.fullmatch(word) or not in_sentence:
-        return None
-    prev = in_sentence[-1]
-    if prev.kind != "count" or prev.metric in ("other", "indicator"):
-        return None
-    lm = L.nearest_label(prev.label, "amount", ctx.r)
-    text = prev.label + word
-    return (lm, text) if lm is not None else None
-
-
-_BOUNDS = ("≥", "≤", ">", "<")
-
-
-def _bound_led(q: Quantity) -> bool:
-    """"≥90%" / "不低于90%": a comparator written before the figure (not "95%以上", which states a result)."""
-    return q.comparator in _BOUNDS and not _NUM_START.match(q.surface.strip())
 
 
 def _formula(ctx: _Ctx, q: Quantity, seg_start: int) -> tuple[str, bool] | None:
