@@ -464,3 +464,13 @@ def test_share_cue_examples_match():
 
     r = L.rules()
     assert all(r.share.search(e) for e in r.spec.share.examples)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("项目支出调整后预算1,450.00万元，部门实际支出3,401.22万元。",
+     [("project_expenditure", "adjusted_budget", "1450.00"), ("expenditure_total", "actual", "3401.22")]),
+    ("共实施项目8个，金额500.00万元。", [("project_count", "none", "8"), ("other", "none", "500.00")]),
+    ("群众满意度达到95%以上。", [("satisfaction_rate", "actual", "95")]),
+], ids=["bumen-keeps-the-total", "count-label-names-no-amount", "bound-after-a-reach-verb-is-actual"])
+def test_clause_carry_stops_where_the_words_say_otherwise(text, expected):
+    assert [t for t in triples(run(text)) if t[0] != "indicator"] == expected
