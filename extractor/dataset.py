@@ -296,15 +296,13 @@ def write_sql(url: str, documents: Any, facts_parquet: Path, findings_parquet: P
 
 
 def sql_url(url: str) -> str:
-    """``postgresql://…`` with the driver that is installed (psycopg 3 unless psycopg2 is there)."""
+    """``postgresql://…`` with the driver that is installed: psycopg 3 (the `postgres` extra) unless only psycopg2 is there."""
+    import importlib.util
+
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            try:
-                import psycopg2  # noqa: F401
-
-                return "postgresql+psycopg2://" + url[len(prefix):]
-            except ImportError:
-                return "postgresql+psycopg://" + url[len(prefix):]
+            driver = "psycopg" if importlib.util.find_spec("psycopg") or not importlib.util.find_spec("psycopg2") else "psycopg2"
+            return f"postgresql+{driver}://" + url[len(prefix):]
     return url
 
 
