@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -293,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("jixiao: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: a coded message, the traceback only on request
+        if os.environ.get("JIXIAO_DEBUG"):
+            raise
+        where = getattr(args, "file", None) or getattr(args, "dir", None)
+        print(f"jixiao: {UnreadableReport('internal', where, f'{type(exc).__name__}: {exc}').message} (JIXIAO_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -360,24 +360,8 @@ def render(report: dict, worst: int = 15, stream=None) -> None:
     for label, fn in rows:
         t.add_row(label, *(fn(d) for d in fmts.values()))
     console.print(t)
-    rules = sorted({r for d in fmts.values() for r in d["findings"]["planted"]})
-    if rules:
-        rt = Table(title="planted inconsistencies found, per rule")
-        rt.add_column("rule")
-        for fmt in fmts:
-            rt.add_column(fmt, justify="right")
-        for r in rules:
-            rt.add_row(r, *(_rule_cell(d["findings"]["planted"].get(r)) for d in fmts.values()))
-        console.print(rt)
-    metrics = sorted({m for d in fmts.values() for m in d["per_metric"]})
-    if metrics:
-        mt = Table(title="facts per metric: recall (precision)")
-        mt.add_column("metric")
-        for fmt in fmts:
-            mt.add_column(fmt, justify="right")
-        for m in metrics:
-            mt.add_row(m, *(_metric_cell(d["per_metric"].get(m)) for d in fmts.values()))
-        console.print(mt)
+    _per_format(console, fmts, "planted inconsistencies found, per rule", "rule", lambda d: d["findings"]["planted"], _rule_cell)
+    _per_format(console, fmts, "facts per metric: recall (precision)", "metric", lambda d: d["per_metric"], _metric_cell)
     if report["errors"]:
         console.print(f"[bold red]{len(report['errors'])} documents failed in the pipeline[/]; first: {report['errors'][0]['document']}: {report['errors'][0]['error']}")
     if report["skipped"]:
@@ -400,3 +384,19 @@ def _rule_cell(v: dict | None) -> str:
 
 def _metric_cell(v: dict | None) -> str:
     return "" if not v else f"{_pct(v['recall'])} ({_pct(v['precision'])})"
+
+
+def _per_format(console, fmts: dict, title: str, key: str, table_of, cell) -> None:
+    """One row per key (rule or metric), one column per format."""
+    from rich.table import Table
+
+    keys = sorted({k for d in fmts.values() for k in table_of(d)})
+    if not keys:
+        return
+    t = Table(title=title)
+    t.add_column(key)
+    for fmt in fmts:
+        t.add_column(fmt, justify="right")
+    for k in keys:
+        t.add_row(k, *(cell(table_of(d).get(k)) for d in fmts.values()))
+    console.print(t)
