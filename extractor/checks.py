@@ -215,6 +215,10 @@ class Ctx:
         self.facts = [f for f in self.facts if not self._same_as_parent(f)]
         self.checked_totals: set[str] = set()  # fact ids a named sum rule already judged
         self.facts = self._one_project(self.facts)
+        # facts by metric, built once: select() is called thousands of times per run
+        self._by_metric: dict[str, list[Fact]] = {}
+        for f in self.facts:
+            self._by_metric.setdefault(f.metric, []).append(f)
 
     PROJECT_METRICS = frozenset({"project_total"})
 
@@ -263,8 +267,8 @@ class Ctx:
     def select(self, metric: str, stage: str = "any", subject: str | None = None, table_id: str | None | Literal["*"] = "*") -> list[Fact]:
         """Facts of ``metric`` (and ``stage`` unless "any"), optionally limited to a subject / a table."""
         out = []
-        for f in self.facts:
-            if f.metric != metric or (f.value is None and metric != "indicator"):
+        for f in self._by_metric.get(metric, ()):
+            if f.value is None and metric != "indicator":
                 continue
             if stage != "any" and f.stage != stage:
                 continue
