@@ -29,7 +29,7 @@ from decimal import Decimal
 
 import regex
 
-from . import facts_cells, facts_indicators
+from . import facts_cells, facts_indicators, quantities
 from . import facts_carry as carry
 from . import labels as L
 from .model import Document, Fact, Quantity
@@ -81,7 +81,7 @@ class _Ctx:
 def extract(doc: Document, skip=()) -> list[Fact]:
     """Prose facts of ``doc``; quantities inside any ``(start, end)`` of ``skip`` are left to the table reader."""
     r = L.rules()
-    found = _quantities(doc)
+    found = quantities.find(doc)
     qs = sorted((q for q in found if not _inside(q.span.start, q.span.end, skip) and not _split_year(doc.text, q)),
                 key=lambda q: (q.span.start, q.span.end))
     ctx = _Ctx(doc, r, _mask(doc), subject_scopes(doc, r), cells=facts_cells.find(doc) if qs else [])
@@ -420,17 +420,11 @@ def _parent(ctx: _Ctx, q: Quantity, s_start: int, seg_start: int, before: list[F
         cands = [f for f in near if f.parent is None] or near
     if not cands:
         return None
-    top = cands[-1]
-    return top.parent if top.parent and _is_sibling(ctx, top, cue.start()) else top.fact_id
+    return cands[-1].fact_id
 
 
 def _inside_any_bracket(ctx: _Ctx, lo: int, f: Fact) -> bool:
     return _open_bracket(ctx, lo, f.start) is not None
-
-
-def _is_sibling(ctx: _Ctx, f: Fact, cue_at: int) -> bool:
-    """A fact after an earlier 其中 in the same segment is itself a part; a later 其中 then does not nest under it."""
-    return False
 
 
 def _named_subject(ctx: _Ctx, left: str, label_text: str, metric: str, s_start: int, pos: int) -> str | None:
@@ -564,8 +558,6 @@ def _stage(ctx: _Ctx, left: str, mask, rule: L.MetricRule | None, parent: str | 
             break  # only the sentence just before, in the same paragraph ("…决算数2364万元。分项情况是:…12万元")
         if f.start < cur_start and f.stage in ("initial_budget", "adjusted_budget", "actual") and f.kind == "amount":
             return f.stage
-    if rule is None:
-        return "none"
     return _heading_stage(ctx, pos)
 
 
@@ -627,32 +619,3 @@ def _split_year(text: str, q: Quantity) -> bool:
 
 def _inside(start: int, end: int, skip) -> bool:
     return any(s <= start and end <= e for s, e in skip)
-
-
-def _quantities(doc: Document) -> list[Quantity]:
-    try:
-        from . import quantities
-    except ImportError:  # the quantities stage is not in this tree yet
-        return _fallback_quantities(doc)
-    return quantities.find(doc)
-
-
-_FALLBACK = regex.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|%|人次|人|个|家|条|场|台|名|份|只|项)"
-)
-
-
-def _fallback_quantities(doc: Document) -> list[Quantity]:
-    """A minimal Arabic-numeral finder used only until :mod:`extractor.quantities` exists."""
-    out = []
-    for m in _FALLBACK.finditer(doc.text):
-        num, unit = m.group("num"), m.group("unit")
-        value = Decimal(num.replace(",", ""))
-        kind = "amount" if unit.endswith("元") else "rate" if unit == "%" else "count"
-        wan = None
-        if kind == "amount":
-            wan = value if unit == "万元" else value * 10000 if unit == "亿元" else value / 10000
-        dec = len(num.split(".")[1]) if "." in num else 0
-        out.append(Quantity(kind, value, num, dec, unit, doc.span(m.start(), m.end()), m.group(0), "fallback",
-                            value_wanyuan=wan))
-    return out
