@@ -22,6 +22,7 @@ from pathlib import Path
 import regex
 
 from .errors import PatternError
+from .numerals import to_chinese
 from .patterns import Strict, check_unique, read_yaml
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "corpus" / "templates"
@@ -125,32 +126,6 @@ def rate_of(part: Decimal, whole: Decimal) -> Decimal:
     return half_up(part * HUNDRED / whole) if whole else Decimal("0.00")
 
 
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_int(n: int) -> str:
-    """An integer below 10^8 in Chinese numerals (五千, 一万二千三百, 三十)."""
-
-    def small(k: int) -> str:  # 0 < k < 10000
-        out, zero = "", False
-        for unit, div in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
-            d = k // div % 10
-            if d:
-                if zero and out:
-                    out += "零"
-                out += _DIGITS[d] + unit
-                zero = False
-            else:
-                zero = True
-        return out
-
-    if n == 0:
-        return "零"
-    hi, lo = divmod(n, 10000)
-    s = (small(hi) + "万" if hi else "") + (("零" if hi and lo < 1000 else "") + small(lo) if lo else "")
-    return s[1:] if s.startswith("一十") else s
-
-
 def group(v: Decimal) -> str:
     return f"{v:,.2f}" if v.as_tuple().exponent == -2 else f"{v:,}"
 
@@ -207,7 +182,7 @@ class Writer:
         text = group(value) if self.style.commas else f"{value}"
         surface = text if bare else text + (" " if self.style.space else "") + unit
         if not table and not bare and self.style.chinese_numerals and unit == "万元" and value == value.to_integral() and 0 < value < 100000 and self.rng.random() < 0.5:
-            surface = chinese_int(int(value)) + "万元"
+            surface = to_chinese(Decimal(int(value))) + "万元"
         elif self.style.fullwidth and not table:
             surface = surface.translate(_FULLWIDTH)
         return self._add(metric, stage, subject, value, unit, surface, table, value_wanyuan=format(wan, "f"), kind="amount", **extra)
@@ -215,7 +190,7 @@ class Writer:
     def rate(self, metric: str, stage: str, value: Decimal, subject: str = "department", table: bool = False, bare: bool = False, **extra) -> int:
         surface = f"{value}" + ("" if bare else "%")
         if not table and self.style.chinese_numerals and value == value.to_integral() and 0 < value <= 100 and self.rng.random() < 0.5:
-            surface = "百分之" + chinese_int(int(value))
+            surface = "百分之" + to_chinese(Decimal(int(value)))
         elif self.style.fullwidth and not table:
             surface = surface.translate(_FULLWIDTH)
         return self._add(metric, stage, subject, value, "%", surface, table, kind="rate", **extra)
