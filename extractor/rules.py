@@ -25,6 +25,7 @@ from .tolerance import Interval, decimals_of, fact_half_unit, ratio_consistent, 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 NEGATIVE = regex.compile(r"(减少|下降|降低|缩减|减|下滑|回落|降幅)[^，,。；0-9]{0,6}$")
+_LISTING_END = regex.compile(r"[。；;]")
 
 
 class Term(Strict):
@@ -223,7 +224,7 @@ def check_breakdown(ctx: Ctx, a: BreakdownArgs, ev: Eval) -> None:
 def _unlinked(ctx: Ctx, total: Fact, kids: list[Fact]) -> list[Fact]:
     """Amounts inside the listing's sentences that are neither the total nor a linked item (an item read apart)."""
     start, last = total.start, max(kids, key=lambda k: k.end).end
-    stop = regex.compile(r"[。；;]").search(ctx.doc.text, last, last + 200) if ctx.doc.text else None
+    stop = _LISTING_END.search(ctx.doc.text, last, last + 200) if ctx.doc.text else None
     end = stop.start() if stop else last  # the listing runs to its full stop, even across a wrapped line
     ids = {id(k) for k in kids} | {id(total)}
     return [f for f in ctx.all_facts if start < f.start < end and f.value_wanyuan is not None and id(f) not in ids and f.table_id is None]

@@ -140,10 +140,3 @@ def ratio_consistent(num: Interval, den: Interval, stated: Decimal, stated_decim
     own = half_unit(stated_decimals)
     ok = computed.overlaps(Interval.around(stated, own))
     return ok, computed, computed.radius + own
-
-
-def quantize_like(x: Decimal, decimals: int) -> Decimal:
-    """``x`` rounded half-up to ``decimals`` places, for display in messages."""
-    from decimal import ROUND_HALF_UP
-
-    return x.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
