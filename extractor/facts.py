@@ -29,7 +29,7 @@ from decimal import Decimal
 
 import regex
 
-from . import facts_cells, facts_indicators, quantities
+from . import facts_cells, facts_indicators, numerals, quantities
 from . import facts_carry as carry
 from . import labels as L
 from .model import Document, Fact, Quantity
@@ -61,8 +61,6 @@ _FINAL_TITLE = regex.compile(r"决算")
 _BUDGET_TITLE = regex.compile(r"预算编制|预算情况|预算安排")
 _OPERATOR = regex.compile(r"[/÷×*＊]")
 _RATE_KINDS = ("rate", "percentage_points")
-_SCALES = {"十": Decimal(10), "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000), "十万": Decimal(100000),
-           "百万": Decimal(1000000), "千万": Decimal(10000000), "亿": Decimal(100000000)}
 
 
 @dataclass(slots=True)
@@ -265,8 +263,8 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
     if sk == "ocr":
         conf *= 0.8
     base = _fact(ctx, q, new_id(), subject, metric, stage or "none", label_text or q.surface, rule, conf, parent, sk)
-    if kind == "count" and q.scale in _SCALES:
-        base.value = q.value * _SCALES[q.scale]  # "319 万只" is 3,190,000 只; the quote keeps 319 万只
+    if kind == "count" and q.scale in numerals.SCALES:
+        base.value = q.value * numerals.SCALES[q.scale]  # "319 万只" is 3,190,000 只; the quote keeps 319 万只
     rows = [base]
     for extra_rule, text in extra_metrics:
         rows.append(_fact(ctx, q, new_id(), subject, extra_rule.metric, base.stage, text, extra_rule.id, conf, parent, sk))
@@ -308,7 +306,8 @@ def _cell_fact(ctx: _Ctx, q: Quantity, cell: facts_cells.Cell, new_id) -> list[F
     if "\n" in q.surface:  # "687.72\n项目支出": the next cell's first character is not a unit
         f.unit, f.end, f.kind, f.value_wanyuan = "", cell.end, "count", None
     if unit and not f.unit:
-        wan = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}.get(unit)
+        places = quantities.grammar().yuan_places.get(unit)  # numbers.yaml's 元 factor of the unit
+        wan = Decimal(10) ** (places - 4) if places is not None else None
         f.unit = unit
         f.kind = "rate" if unit == "%" else "amount" if wan is not None else f.kind
         f.value_wanyuan = q.value * wan if wan is not None else None
