@@ -101,23 +101,21 @@ def parse(expr: str):
             return BinOp("-", Num(Decimal(0), "0", False, True), factor())
         raise FormulaError(f"unexpected token {val!r}")
 
-    def term():
+    def chain(operand, ops):
+        """``operand (op operand)*`` for one precedence level, left-associative."""
         nonlocal i
-        node = factor()
-        while peek()[0] == "op" and peek()[1] in ("*", "/"):
+        node = operand()
+        while peek()[0] == "op" and peek()[1] in ops:
             op = peek()[1]
             i += 1
-            node = BinOp(op, node, factor())
+            node = BinOp(op, node, operand())
         return node
 
+    def term():
+        return chain(factor, ("*", "/"))
+
     def expr_():
-        nonlocal i
-        node = term()
-        while peek()[0] == "op" and peek()[1] in ("+", "-"):
-            op = peek()[1]
-            i += 1
-            node = BinOp(op, node, term())
-        return node
+        return chain(term, ("+", "-"))
 
     tree = expr_()
     if i != len(toks):
