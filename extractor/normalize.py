@@ -147,6 +147,10 @@ class Layout:
         self.sentence_ends = c(f.sentence.ends, "sentence.ends")
         self.closers = c(f.sentence.closers, "sentence.closers")
         self.line_final = c(f.sentence.line_final, "sentence.line_final")
+        # every sentence end: an end mark (not ``;`` ``!`` ``?`` inside Latin text) or a line-final colon,
+        # each with the closing quotes/brackets that follow it
+        e, cl, fin = self.sentence_ends.pattern, self.closers.pattern, self.line_final.pattern
+        self.sentence_end = regex.compile(rf"(?:(?![;!?](?=[\x21-\x7e])){e}|{fin}(?=\s*$)){cl}*")
         self.reflow = f.reflow
         self.unit_continuation = c(f.reflow.unit_continuation, "reflow.unit_continuation")
         self.new_field = c(f.reflow.new_field, "reflow.new_field")
@@ -202,13 +206,6 @@ def simplify_char(ch: str) -> str:
         return ch
     out = zhconv.convert(ch, "zh-cn")
     return out if len(out) == 1 else ch
-
-
-def _fold_width(ch: str) -> str:
-    o = ord(ch)
-    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
-        return chr(o - 0xFEE0)
-    return ch
 
 
 _FOLD = {o: o - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for o in range(r[0], r[1] + 1)}
@@ -585,7 +582,7 @@ def _flattened_heading_breaks(text: str, lay: Layout) -> list[int]:
 
 def fold_char(ch: str) -> str:
     """The form a raw character takes after normalization, out of context (tests compare on it)."""
-    ch = _fold_width(ch)
+    ch = ch.translate(_FOLD)
     ch = _MAP_PUNCT.get(ch, ch)
     if ch in "\t\u3000\u00a0\u2002\u2003\u2009\u202f":
         return " "

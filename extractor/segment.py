@@ -80,7 +80,7 @@ def sentences(text: str, lay: Layout | None = None) -> list[Sentence]:
     """Sentence spans (stripped of surrounding spaces); paragraph breaks always end a sentence."""
     lay = lay or layout()
     out: list[Sentence] = []
-    ends = _sentence_end_rx(lay)
+    ends = lay.sentence_end
     for pos, ln in _lines(text):
         start = 0
         for m in ends.finditer(ln):
@@ -88,21 +88,6 @@ def sentences(text: str, lay: Layout | None = None) -> list[Sentence]:
             start = m.end()
         _add(out, pos, ln, start, len(ln))
     return out
-
-
-_ENDS: dict[int, "re.Pattern"] = {}
-
-
-def _sentence_end_rx(lay: Layout):
-    """One regex for every sentence end: an end mark (not ``;`` ``!`` ``?`` inside Latin text) or a line-final colon,
-    each with the closing quotes/brackets that follow it."""
-    key = id(lay)
-    if key not in _ENDS:
-        import regex
-
-        e, c, f = lay.sentence_ends.pattern, lay.closers.pattern, lay.line_final.pattern
-        _ENDS[key] = regex.compile(rf"(?:(?![;!?](?=[\x21-\x7e])){e}|{f}(?=\s*$)){c}*")
-    return _ENDS[key]
 
 
 def _add(out: list[Sentence], pos: int, ln: str, s: int, e: int) -> None:
