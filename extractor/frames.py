@@ -1,9 +1,8 @@
-"""Facts and findings as pandas DataFrames (the contract other tools read) and their file forms."""
+"""Facts and findings as pandas DataFrames (the contract other tools read)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
@@ -30,15 +29,3 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
         row["source_kind"] = f.source_kind
         rows.append(row)
     return pd.DataFrame(rows, columns=list(FINDING_COLUMNS) + ["source_kind"])
-
-
-def to_json(records: list[dict], path: Path | None = None) -> str:
-    text = json.dumps(records, ensure_ascii=False, indent=1, default=str)
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
-    return text
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV in UTF-8 with BOM, so Excel opens Chinese correctly."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig")

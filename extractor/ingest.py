@@ -29,7 +29,7 @@ __all__ = ["read", "from_text", "from_pages", "sniff", "is_report_text"]
 def sniff(data: bytes) -> str:
     """pdf | docx | zip | html | image | text, from the leading bytes."""
     head = data[:1024]
-    if data[:1024].lstrip()[:5] == b"%PDF-" or head.startswith(b"%PDF"):
+    if head.startswith(b"%PDF") or head.lstrip()[:5] == b"%PDF-":
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:

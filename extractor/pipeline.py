@@ -78,6 +78,3 @@ def check(source: str | Path | Document, facts: list[Fact] | None = None, limits
 
     report = _checks.run(doc, facts)
     return Result(doc, facts, extra + report.findings, report.outcomes)
-
-
-process = check
