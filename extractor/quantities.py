@@ -367,7 +367,7 @@ def _build(g: Grammar, fields: tuple, surface: str, span: Span, rule: str, block
         value_yuan = _shift(value, places)
         value_wanyuan = _shift(value, places - 4)
     if scale:
-        scale = {"萬": "万", "億": "亿"}.get(scale, scale)
+        scale = _SIMPLE_SCALE.get(scale, scale)
     return Quantity(
         kind=kind,
         value=value,
@@ -387,7 +387,7 @@ def _build(g: Grammar, fields: tuple, surface: str, span: Span, rule: str, block
 
 
 _ASCII_DIGITS = frozenset("0123456789")
-_CN_SCALE = {"千": 1000, "万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_SIMPLE_SCALE = {"萬": "万", "億": "亿"}
 
 
 def _split_chinese_scale(num: str, kind: str, unit_raw: str, scale: str | None) -> tuple[str, str, str | None]:
@@ -395,7 +395,7 @@ def _split_chinese_scale(num: str, kind: str, unit_raw: str, scale: str | None) 
 
     ``五千万元`` → 五千 + 万元; ``三万人`` → 三 × 万 人; ``十千元`` → 十 + 千元; ``一万二千元`` stays 12000 元.
     """
-    if scale or len(num) < 2 or num[-1] not in _CN_SCALE or kind not in ("amount", "count"):
+    if scale or len(num) < 2 or num[-1] not in numerals.SCALES or kind not in ("amount", "count"):
         return num, unit_raw, scale
     head, last = num[:-1], num[-1]
     try:
@@ -406,10 +406,10 @@ def _split_chinese_scale(num: str, kind: str, unit_raw: str, scale: str | None) 
         part = numerals.chinese_to_decimal(head)[0]
     except numerals.NumeralError:
         return num, unit_raw, scale
-    if whole is not None and (last in "千" or part * _CN_SCALE[last] != whole):
+    if whole is not None and (last in "千" or part * numerals.SCALES[last] != whole):
         return num, unit_raw, scale  # 五千元, 一万二千元: the numeral reads whole
     if kind == "amount" and unit_raw == "元":
-        return head, {"萬": "万", "億": "亿"}.get(last, last) + "元", None
+        return head, _SIMPLE_SCALE.get(last, last) + "元", None
     if kind == "count":
         return head, unit_raw, last
     return num, unit_raw, scale
