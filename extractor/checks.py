@@ -205,16 +205,14 @@ class Ctx:
         self.doc, self.rules, self.all_facts = doc, rules, facts
         # figures inside a written formula are its operands, judged by ratio.formula, not statements of their own
         self.formulas = _formula.find(doc.text, rules.formula) if doc.text else []
-        self.facts = [f for f in facts if not any(fm.start <= f.start < fm.end for fm in self.formulas)]
+        kept = [f for f in facts if not any(fm.start <= f.start < fm.end for fm in self.formulas)]
         # prose readings of a table flattened to text: kept apart (only a rate's threshold may use them)
-        self.table_text = [f for f in self.facts if self._in_table_text(f)]
-        self.facts = [f for f in self.facts if not self._in_table_text(f)]
+        self.table_text, kept = _split(kept, self._in_table_text)
         self.by_id = {f.fact_id: f for f in facts if f.fact_id}
         # a part listed under a total of the same metric and stage is a share of it, never the metric itself
-        self.parts = [f for f in self.facts if self._same_as_parent(f)]
-        self.facts = [f for f in self.facts if not self._same_as_parent(f)]
+        self.parts, kept = _split(kept, self._same_as_parent)
         self.checked_totals: set[str] = set()  # fact ids a named sum rule already judged
-        self.facts = self._one_project(self.facts)
+        self.facts = self._one_project(kept)
         # facts by metric, built once: select() is called thousands of times per run
         self._by_metric: dict[str, list[Fact]] = {}
         for f in self.facts:
@@ -323,6 +321,15 @@ class Ctx:
         m = _STOP.search(text, offset, offset + 400)
         b = m.end() if m else min(len(text), offset + 400)
         return (a, b)
+
+
+def _split(facts: list[Fact], pred: Callable[[Fact], bool]) -> tuple[list[Fact], list[Fact]]:
+    """``facts`` where ``pred`` holds and where it does not, in order, testing each fact once."""
+    yes: list[Fact] = []
+    no: list[Fact] = []
+    for f in facts:
+        (yes if pred(f) else no).append(f)
+    return yes, no
 
 
 # --------------------------------------------------------------------------- formatting
