@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from extractor import ingest, pipeline, tables
+from tablehelp import only as one
 
 
 def facts_of(text: str, year: int | None = None):
@@ -16,12 +17,6 @@ def facts_of(text: str, year: int | None = None):
     if year is not None:
         doc.metadata.year = year
     return doc, tables.extract(doc)
-
-
-def one(res, metric, stage, label=None):
-    got = [f for f in res.facts if f.metric == metric and f.stage == stage and (label is None or f.label == label)]
-    assert len(got) == 1, [(f.metric, f.stage, f.label, f.value) for f in res.facts]
-    return got[0]
 
 
 # --------------------------------------------------------------------------- real-024: 三公 items × years, one cell per line with |

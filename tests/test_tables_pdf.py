@@ -13,6 +13,7 @@ from extractor import cli, ingest, read, tables
 from extractor.model import Cell, Table
 
 from builders import cjk_font
+from tablehelp import only as fact
 
 BUDGET = [
     ["项目名称", "2020年省级自然资源卫片执法补助经费", "", "", "", "", ""],
@@ -62,12 +63,6 @@ def got(pdf):
     if not doc.tables:
         pytest.skip("the PDF reader found no ruled tables (pdfplumber missing?)")
     return doc, tables.extract(doc)
-
-
-def fact(res, metric, stage=None, name=None):
-    out = [f for f in res.facts if f.metric == metric and (stage is None or f.stage == stage) and (name is None or f.indicator_name == name)]
-    assert len(out) == 1, out
-    return out[0]
 
 
 BUDGET_CASES = [
