@@ -179,17 +179,15 @@ def _expand_url(url: str) -> list[str]:
 def sha256_of(path: str) -> str | None:
     """The file's sha256 (streamed), or None when it cannot be opened."""
     h = hashlib.sha256()
-    try:
-        if _is_url(path):
-            import fsspec
+    opener = open
+    if _is_url(path):
+        import fsspec
 
-            with fsspec.open(path, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
-        else:
-            with open(path, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
+        opener = fsspec.open
+    try:
+        with opener(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
     except OSError:
         return None
     return h.hexdigest()
