@@ -29,7 +29,7 @@ from decimal import Decimal
 
 import regex
 
-from . import facts_cells, facts_indicators, numerals, quantities
+from . import facts_cells, facts_indicators, nlp, numerals, quantities
 from . import facts_carry as carry
 from . import labels as L
 from .model import Document, Fact, Quantity
@@ -212,8 +212,6 @@ def _facts_for(ctx: _Ctx, q: Quantity, before: list[Fact], new_id) -> list[Fact]
             else:
                 label_text = _free_label(left, whole=parent is not None)
                 if kind == "count":
-                    from . import nlp
-
                     label_text = nlp.head_phrase(doc.text[end:end + 24]) or label_text  # "28个展区": what is counted
         subject = _subject(ctx, start, s_start)
         if kind == "amount" and subject == "department" and metric in ("other", "project_total") and change is None:
@@ -412,7 +410,7 @@ def _parent(ctx: _Ctx, q: Quantity, s_start: int, seg_start: int, before: list[F
         cue = m
     if cue is None:
         return None
-    cands = [f for f in same if seg_start <= f.start and f.end <= cue.start() and not _inside_any_bracket(ctx, s_start, f)]
+    cands = [f for f in same if seg_start <= f.start and f.end <= cue.start() and _open_bracket(ctx, s_start, f.start) is None]
     if not cands and not ctx.doc.text[seg_start:cue.start()].strip(" ，,：:\n"):
         # "…46.00 万元。其中: …" / "X 万元，其中 a、b；其中 c": the total before, not a sibling part
         near = [f for f in same if f.end <= cue.start() and (f.start >= s_start or cue.start() - f.end < 12)]
@@ -420,10 +418,6 @@ def _parent(ctx: _Ctx, q: Quantity, s_start: int, seg_start: int, before: list[F
     if not cands:
         return None
     return cands[-1].fact_id
-
-
-def _inside_any_bracket(ctx: _Ctx, lo: int, f: Fact) -> bool:
-    return _open_bracket(ctx, lo, f.start) is not None
 
 
 def _named_subject(ctx: _Ctx, left: str, label_text: str, metric: str, s_start: int, pos: int) -> str | None:
@@ -490,8 +484,6 @@ _SHORT_NAME = regex.compile(r"\p{Han}{2,12}")
 def _free_label(left: str, whole: bool = False) -> str:
     """The words that name an unlabeled figure.  ``whole``: for a listed part (``其中清淤疏浚 X``) a short
     run of Han characters is the part's name as written, kept whole rather than cut by word class."""
-    from . import nlp
-
     text = _FILLER.sub("", _LEAD.sub("", left)).strip()
     if not text:
         return ""
