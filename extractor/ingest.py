@@ -145,10 +145,8 @@ def _markup_doc(got: markup.MarkupRead, p: Path, doc_id: str, fmt: str) -> Docum
 
 
 def _ocr_module():
-    try:
-        from . import ocr  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    from . import ocr
+
     try:
         return ocr if ocr.available() else None
     except Exception:  # noqa: BLE001

@@ -183,7 +183,8 @@ def test_cli_exit_3_with_reason(tmp_path, capsys):
 
 
 def test_scanned_pdf_is_ocred_when_tesseract_is_there(tmp_path):
-    ocr = pytest.importorskip("extractor.ocr")
+    from extractor import ocr
+
     if not ocr.available():
         pytest.skip("tesseract with chi_sim is not installed")
     import pypdfium2 as pdfium
