@@ -87,13 +87,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     doc = read(args.file, _limits(args))
     facts = extract(doc)
-    frame = facts_frame(facts, extended=args.extended)
     if args.format == "json":
         # one object per fact with exactly the table's columns; every value a string (Decimals exact), null when unknown
         rows = [{k: (None if v is None else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v))
                  for k, v in f.as_row(extended=args.extended).items()} for f in facts]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
-    elif args.format == "csv":
+        return EXIT_OK
+    frame = facts_frame(facts, extended=args.extended)  # the json form above needs no DataFrame
+    if args.format == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     elif args.format == "parquet":
         if not args.output:
