@@ -457,7 +457,6 @@ class Normalized:
     text: str
     char_page: array
     char_src: array
-    dropped: dict[str, int]
 
 
 def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normalized:
@@ -470,11 +469,6 @@ def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normali
     by_page = [split_lines(p) for p in pages]
     _furniture(by_page, lay)
     lines = [ln for lines in by_page for ln in lines if not ln.drop]
-    dropped: dict[str, int] = {}
-    for lines_ in by_page:
-        for ln in lines_:
-            if ln.drop and ln.drop != "blank":
-                dropped[ln.drop] = dropped.get(ln.drop, 0) + 1
     width = _wrap_width(lines, lay) if reflow else None
     chars: list[str] = []
     cpage = array("i")
@@ -495,7 +489,7 @@ def normalize(pages: list[Page], reflow: bool = True, line_full=None) -> Normali
         prev = ln
     text = "".join(chars)
     text, cpage, csrc = _clean(text, cpage, csrc, lay)
-    return Normalized(text, cpage, csrc, dropped)
+    return Normalized(text, cpage, csrc)
 
 
 def _clean(text: str, cpage: array, csrc: array, lay: Layout) -> tuple[str, array, array]:
