@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import regex
 
+from . import tablegeneric
 from .model import Document, Fact, Finding, Table
 from .tablegeneric import _core, _label_groups
 from .tablevocab import EMPTY, INDICATOR_FIELDS, Num, clean, comparator_of, display, is_comparator, match, norm, parse_cell, vocab
@@ -76,11 +77,8 @@ def extract(doc: Document) -> TableResult:
             _guarded(doc, tt.id, _read_generic, doc, out, ids, tt.id, tt.rows, (tt.start, tt.end), "text", 0.9)
         elif tt.kind == "scrambled":
             res = _guarded(doc, tt.id, tablescramble.read_scrambled, doc, tt)
-            facts = _unique(res.facts, ids) if res else []
-            if facts:
-                out.facts.extend(facts)
-                out.findings.extend(res.findings)
-                out.regions.append((tt.start, tt.end))
+            if res:
+                _keep(out, ids, res.facts, res.findings, (tt.start, tt.end))
         else:
             _guarded(doc, tt.id, _read_into, doc, out, ids, tt.id, tt.rows, (tt.start, tt.end), "text", confidence=0.95, ctx=ctx)
     out.regions.sort()
@@ -105,21 +103,20 @@ def _read_into(doc, out, ids, table_id, rows, span, origin, confidence, ctx) -> 
         _read_generic(doc, out, ids, table_id, rows, span, origin, confidence)
         return
     ctx["subject"] = reader.subject
-    facts = _unique(reader.facts, ids)
-    if facts:
-        out.facts.extend(facts)
-        out.findings.extend(reader.findings)
-        if span[0] is not None and span[1] is not None and span[1] > span[0]:
-            out.regions.append(span)
+    _keep(out, ids, reader.facts, reader.findings, span)
 
 
 def _read_generic(doc, out, ids, table_id, rows, span, origin, confidence) -> None:
-    from . import tablegeneric
-
     reader = Reader(doc, table_id, span, origin, confidence)
-    facts = _unique(tablegeneric.read(doc, reader, rows), ids)
+    _keep(out, ids, tablegeneric.read(doc, reader, rows), [], span)
+
+
+def _keep(out: TableResult, ids: set[str], facts: list[Fact], findings: list[Finding], span) -> None:
+    """Add one table's facts (ids made unique) and findings to ``out``; its text range is claimed when it has one."""
+    facts = _unique(facts, ids)
     if facts:
         out.facts.extend(facts)
+        out.findings.extend(findings)
         if span[0] is not None and span[1] is not None and span[1] > span[0]:
             out.regions.append(span)
 
