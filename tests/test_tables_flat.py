@@ -316,7 +316,9 @@ def test_pipeline_prose_skips_table_regions():
 
 
 CELLS = [("215,457.6", "215457.6", None, None), ("100.00%", "100.00", "%", None), (">=90%", "90", "%", "≥"),
-         ("≥100百分比", "100", "%", "≥"), ("﹦100", "100", None, "="), ("≥50个", "50", "个", "≥"), ("72890元", "72890", "元", None)]
+         ("≥100百分比", "100", "%", "≥"), ("﹦100", "100", None, "="), ("≥50个", "50", "个", "≥"), ("72890元", "72890", "元", None),
+         # cells quantities.parse declines, read by tablevocab's own exact fallback (signed counts, 年/月/日 counts)
+         ("+3", "3", None, None), ("-2个", "-2", "个", None), ("5年", "5", "年", None), ("0.5月", "0.5", "月", None)]
 
 
 @pytest.mark.parametrize("cell,value,unit,cmp_", CELLS, ids=[c[0] for c in CELLS])
