@@ -17,6 +17,7 @@ import regex
 from . import patterns
 from .errors import PatternError
 from .patterns import Strict
+from .quantities import parse as parse_quantity
 
 FILE = "tables.yaml"
 
@@ -298,7 +299,8 @@ def parse_cell(text: str | None, default_unit: str | None = None) -> Num | None:
     """One cell's figure (``215,457.6``, ``100.00%``, ``≥95``, ``=100%``, ``72890元``) or None.
 
     The one place cells are read: the quantities stage's ``parse`` (same numerals and units as
-    prose), with a small exact fallback of our own; Decimal from the written string, never float.
+    prose), with a small exact fallback of our own for what it declines (a signed ``+3``, ``-2个``,
+    counts in 年/月/日); Decimal from the written string, never float.
     """
     key = norm(text)
     if key in EMPTY:
@@ -325,11 +327,7 @@ def parse_cell(text: str | None, default_unit: str | None = None) -> Num | None:
 def _quantity(cell: str):
     """``quantities.parse`` on a whole cell, only when it reads the whole cell as one figure."""
     try:
-        from .quantities import parse
-    except ImportError:  # pragma: no cover - the stage is part of the package
-        return None
-    try:
-        q = parse(cell)
+        q = parse_quantity(cell)
     except Exception:  # noqa: BLE001 - a cell the other stage cannot read falls back to ours
         return None
     if q is None or q.comparator or len(q.surface.strip()) != len(cell):
