@@ -57,8 +57,8 @@ def pipeline_version() -> str:
 
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for p in sorted(here.glob("*.py")) + sorted(patterns_dir().glob("*.yaml")):
-        h.update(p.name.encode())
+    for p in sorted(here.rglob("*.py")) + sorted(patterns_dir().glob("*.yaml")):  # rglob: readers/ too
+        h.update(str(p.relative_to(p.parent.parent if p.suffix == ".yaml" else here)).encode())
         h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
 

@@ -301,3 +301,17 @@ def test_preflight_loads_jieba_once_for_all_forked_workers():
     nlp._posseg.cache_clear()
     bulk.preflight()
     assert nlp._posseg.cache_info().currsize == 1
+
+
+def test_pipeline_version_covers_the_readers_subpackage(monkeypatch):
+    """A change to extractor/readers/*.py must redo cached files, like a change to any other stage."""
+    from pathlib import Path
+
+    from extractor import bulk
+
+    monkeypatch.delenv("JIXIAO_PIPELINE_VERSION", raising=False)
+    before = bulk.pipeline_version()
+    pdf_reader = Path(bulk.__file__).resolve().parent / "readers" / "pdf.py"
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read_bytes(self) + (b"# changed" if self == pdf_reader else b""))
+    assert bulk.pipeline_version() != before
