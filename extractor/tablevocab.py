@@ -253,7 +253,10 @@ def display(text: str | None) -> str:
 
 def match(entries: tuple[Entry, ...], key: str) -> Entry | None:
     """The first entry whose pattern matches ``key`` (memoized: tables repeat their labels)."""
-    memo = _MEMO.setdefault(id(entries), {})
+    held = _MEMO.get(id(entries))
+    if held is None or held[0] is not entries:  # an id can be reused once its list is gone: check identity
+        held = _MEMO[id(entries)] = (entries, {})
+    memo = held[1]
     if key in memo:
         return memo[key]
     found = next((e for e in entries if e.rx.search(key)), None)
@@ -262,7 +265,7 @@ def match(entries: tuple[Entry, ...], key: str) -> Entry | None:
     return found
 
 
-_MEMO: dict[int, dict[str, Entry | None]] = {}
+_MEMO: dict[int, tuple[object, dict[str, Entry | None]]] = {}  # id -> (the entries, keeping the id alive; memo)
 
 
 EMPTY = {"", "/", "-", "—", "——", "－", "无", "N/A", "n/a", "\\"}
